@@ -1,0 +1,21 @@
+package org.vectorscoring.kernel;
+
+/**
+ * One implementation of the kernel's loops. Callers have checked lengths and offsets already, so
+ * implementations trust their arguments; {@link VectorKernel} is the checked public face.
+ */
+interface KernelSupport {
+
+  /** Name reported in stats and logs, e.g. {@code panama-256} or {@code scalar}. */
+  String name();
+
+  float dot(float[] a, float[] b, int dims);
+
+  /** Dot product of {@code q} with {@code dims} little-endian floats stored in {@code bytes} from {@code offset}. */
+  float dot(float[] q, byte[] bytes, int offset, int dims);
+
+  float squaredDistance(float[] a, float[] b, int dims);
+
+  float squaredDistance(float[] q, byte[] bytes, int offset, int dims);
+
+}

@@ -1,0 +1,155 @@
+package org.vectorscoring.kernel;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * SIMD loops on the Java Vector API at the platform's preferred width. Loaded by name from
+ * {@link KernelProvider} only when {@code jdk.incubator.vector} is present, so nothing else refers to it.
+ */
+final class PanamaKernelSupport implements KernelSupport {
+
+  private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+  // Stored vectors are loaded as bytes and reinterpreted: measured several times faster than
+  // FloatVector.fromMemorySegment or a FloatBuffer view over the same bytes.
+  private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_PREFERRED;
+  private static final int LANES = FLOATS.length();
+  private static final int BYTES_PER_VECTOR = LANES * Float.BYTES;
+
+  private final boolean useFma;
+
+  PanamaKernelSupport(boolean useFma) {
+    if (BYTES.vectorBitSize() != FLOATS.vectorBitSize()) {
+      throw new IllegalStateException("byte and float species differ in width");
+    }
+    this.useFma = useFma;
+  }
+
+  static int vectorBitSize() {
+    return FLOATS.vectorBitSize();
+  }
+
+  @Override
+  public String name() {
+    return "panama-" + FLOATS.vectorBitSize();
+  }
+
+  private FloatVector fma(FloatVector a, FloatVector b, FloatVector acc) {
+    // Without hardware FMA the Vector API emulates it very slowly; multiply-add is then the faster choice.
+    return useFma ? a.fma(b, acc) : acc.add(a.mul(b));
+  }
+
+  // Four accumulators: enough independent FMA chains to cover the FMA latency, few enough to stay in registers.
+  @Override
+  public float dot(float[] a, float[] b, int dims) {
+    int i = 0;
+    float sum = 0;
+    if (dims >= LANES) {
+      FloatVector acc0 = FloatVector.zero(FLOATS);
+      FloatVector acc1 = FloatVector.zero(FLOATS);
+      FloatVector acc2 = FloatVector.zero(FLOATS);
+      FloatVector acc3 = FloatVector.zero(FLOATS);
+      for (int bound = dims - 4 * LANES; i <= bound; i += 4 * LANES) {
+        acc0 = fma(FloatVector.fromArray(FLOATS, a, i), FloatVector.fromArray(FLOATS, b, i), acc0);
+        acc1 = fma(FloatVector.fromArray(FLOATS, a, i + LANES), FloatVector.fromArray(FLOATS, b, i + LANES), acc1);
+        acc2 = fma(FloatVector.fromArray(FLOATS, a, i + 2 * LANES), FloatVector.fromArray(FLOATS, b, i + 2 * LANES), acc2);
+        acc3 = fma(FloatVector.fromArray(FLOATS, a, i + 3 * LANES), FloatVector.fromArray(FLOATS, b, i + 3 * LANES), acc3);
+      }
+      for (int bound = FLOATS.loopBound(dims); i < bound; i += LANES) {
+        acc0 = fma(FloatVector.fromArray(FLOATS, a, i), FloatVector.fromArray(FLOATS, b, i), acc0);
+      }
+      sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+    }
+    for (; i < dims; i++) {
+      sum += a[i] * b[i];
+    }
+    return sum;
+  }
+
+  @Override
+  public float dot(float[] q, byte[] bytes, int offset, int dims) {
+    int i = 0;
+    float sum = 0;
+    if (dims >= LANES) {
+      FloatVector acc0 = FloatVector.zero(FLOATS);
+      FloatVector acc1 = FloatVector.zero(FLOATS);
+      FloatVector acc2 = FloatVector.zero(FLOATS);
+      FloatVector acc3 = FloatVector.zero(FLOATS);
+      int o = offset;
+      for (int bound = dims - 4 * LANES; i <= bound; i += 4 * LANES, o += 4 * BYTES_PER_VECTOR) {
+        acc0 = fma(FloatVector.fromArray(FLOATS, q, i), stored(bytes, o), acc0);
+        acc1 = fma(FloatVector.fromArray(FLOATS, q, i + LANES), stored(bytes, o + BYTES_PER_VECTOR), acc1);
+        acc2 = fma(FloatVector.fromArray(FLOATS, q, i + 2 * LANES), stored(bytes, o + 2 * BYTES_PER_VECTOR), acc2);
+        acc3 = fma(FloatVector.fromArray(FLOATS, q, i + 3 * LANES), stored(bytes, o + 3 * BYTES_PER_VECTOR), acc3);
+      }
+      for (int bound = FLOATS.loopBound(dims); i < bound; i += LANES, o += BYTES_PER_VECTOR) {
+        acc0 = fma(FloatVector.fromArray(FLOATS, q, i), stored(bytes, o), acc0);
+      }
+      sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+    }
+    for (; i < dims; i++) {
+      sum += q[i] * LittleEndianFloats.get(bytes, offset + (i << 2));
+    }
+    return sum;
+  }
+
+  @Override
+  public float squaredDistance(float[] a, float[] b, int dims) {
+    int i = 0;
+    float sum = 0;
+    if (dims >= LANES) {
+      FloatVector acc0 = FloatVector.zero(FLOATS);
+      FloatVector acc1 = FloatVector.zero(FLOATS);
+      for (int bound = dims - 2 * LANES; i <= bound; i += 2 * LANES) {
+        FloatVector d0 = FloatVector.fromArray(FLOATS, a, i).sub(FloatVector.fromArray(FLOATS, b, i));
+        FloatVector d1 = FloatVector.fromArray(FLOATS, a, i + LANES).sub(FloatVector.fromArray(FLOATS, b, i + LANES));
+        acc0 = fma(d0, d0, acc0);
+        acc1 = fma(d1, d1, acc1);
+      }
+      for (int bound = FLOATS.loopBound(dims); i < bound; i += LANES) {
+        FloatVector d = FloatVector.fromArray(FLOATS, a, i).sub(FloatVector.fromArray(FLOATS, b, i));
+        acc0 = fma(d, d, acc0);
+      }
+      sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+    for (; i < dims; i++) {
+      float d = a[i] - b[i];
+      sum += d * d;
+    }
+    return sum;
+  }
+
+  @Override
+  public float squaredDistance(float[] q, byte[] bytes, int offset, int dims) {
+    int i = 0;
+    float sum = 0;
+    if (dims >= LANES) {
+      FloatVector acc0 = FloatVector.zero(FLOATS);
+      FloatVector acc1 = FloatVector.zero(FLOATS);
+      int o = offset;
+      for (int bound = dims - 2 * LANES; i <= bound; i += 2 * LANES, o += 2 * BYTES_PER_VECTOR) {
+        FloatVector d0 = FloatVector.fromArray(FLOATS, q, i).sub(stored(bytes, o));
+        FloatVector d1 = FloatVector.fromArray(FLOATS, q, i + LANES).sub(stored(bytes, o + BYTES_PER_VECTOR));
+        acc0 = fma(d0, d0, acc0);
+        acc1 = fma(d1, d1, acc1);
+      }
+      for (int bound = FLOATS.loopBound(dims); i < bound; i += LANES, o += BYTES_PER_VECTOR) {
+        FloatVector d = FloatVector.fromArray(FLOATS, q, i).sub(stored(bytes, o));
+        acc0 = fma(d, d, acc0);
+      }
+      sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+    for (; i < dims; i++) {
+      float d = q[i] - LittleEndianFloats.get(bytes, offset + (i << 2));
+      sum += d * d;
+    }
+    return sum;
+  }
+
+  /** {@code LANES} stored floats from {@code offset}; the provider only selects this class on little-endian platforms. */
+  private static FloatVector stored(byte[] bytes, int offset) {
+    return ByteVector.fromArray(BYTES, bytes, offset).reinterpretAsFloats();
+  }
+}
