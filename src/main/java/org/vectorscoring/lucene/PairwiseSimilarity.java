@@ -1,0 +1,100 @@
+package org.vectorscoring.lucene;
+
+import java.io.IOException;
+import java.util.List;
+import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.vectorscoring.kernel.VectorKernel;
+
+/**
+ * Pairwise similarity matrices between two sets of vectors, as scikit-learn's {@code cosine_similarity(A, B)}:
+ * {@code out[i][j]} is the raw similarity of row {@code a[i]} to column {@code b[j]}, and a zero vector has cosine 0
+ * with everything.
+ */
+public final class PairwiseSimilarity {
+
+  private PairwiseSimilarity() {}
+
+  /** The n×m matrix of raw similarities of {@code a}'s rows to {@code b}'s, on the best kernel. */
+  public static float[][] pairwise(float[][] a, float[][] b, VectorSimilarity similarity) {
+    return pairwise(a, b, similarity, VectorKernel.best());
+  }
+
+  /** As {@link #pairwise(float[][], float[][], VectorSimilarity)}, on the given kernel. */
+  public static float[][] pairwise(float[][] a, float[][] b, VectorSimilarity similarity, VectorKernel kernel) {
+    checkDims(a, b);
+    float[][] out = new float[a.length][b.length];
+    if (similarity == VectorSimilarity.COSINE) {
+      // Normalise each vector once, so every cell is a single dot product.
+      float[][] na = normalized(a);
+      float[][] nb = a == b ? na : normalized(b);
+      for (int i = 0; i < a.length; i++) {
+        for (int j = 0; j < b.length; j++) {
+          out[i][j] = Math.max(-1f, Math.min(1f, kernel.dotProduct(na[i], nb[j])));
+        }
+      }
+    } else {
+      for (int i = 0; i < a.length; i++) {
+        for (int j = 0; j < b.length; j++) {
+          out[i][j] = similarity == VectorSimilarity.DOT_PRODUCT
+              ? kernel.dotProduct(a[i], b[j])
+              : (float) Math.sqrt(kernel.squaredDistance(a[i], b[j]));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The matrix between the vectors that documents {@code rowDocs} and {@code columnDocs} (top-level ids) hold in {@code field}. */
+  public static float[][] pairwise(IndexReader reader, String field, int[] rowDocs, int[] columnDocs, VectorSimilarity similarity)
+      throws IOException {
+    return pairwise(vectors(reader, field, rowDocs), vectors(reader, field, columnDocs), similarity);
+  }
+
+  /**
+   * The vectors documents {@code docs} (top-level ids) hold in {@code field}.
+   *
+   * @throws IllegalArgumentException naming the first document without a vector
+   */
+  public static float[][] vectors(IndexReader reader, String field, int[] docs) throws IOException {
+    List<LeafReaderContext> leaves = reader.leaves();
+    float[][] out = new float[docs.length][];
+    for (int i = 0; i < docs.length; i++) {
+      LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(docs[i], leaves));
+      BinaryDocValues values = leaf.reader().getBinaryDocValues(field);
+      if (values == null || values.advanceExact(docs[i] - leaf.docBase) == false) {
+        throw new IllegalArgumentException("document [" + docs[i] + "] has no vector in [" + field + "]");
+      }
+      out[i] = StoredVectorFormat.decode(values.binaryValue());
+    }
+    return out;
+  }
+
+  private static float[][] normalized(float[][] vectors) {
+    float[][] out = new float[vectors.length][];
+    for (int i = 0; i < vectors.length; i++) {
+      float norm = VectorKernel.norm(vectors[i]);
+      out[i] = new float[vectors[i].length];
+      if (norm != 0f) {
+        double inverse = 1d / norm;
+        for (int k = 0; k < out[i].length; k++) {
+          out[i][k] = (float) (vectors[i][k] * inverse);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void checkDims(float[][] a, float[][] b) {
+    int dims = a.length > 0 ? a[0].length : b.length > 0 ? b[0].length : 0;
+    for (float[][] set : new float[][][] {a, b}) {
+      for (float[] v : set) {
+        if (v.length != dims) {
+          throw new IllegalArgumentException("all vectors need the same dimensions: found [" + v.length + "] and [" + dims + "]");
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package org.vectorscoring.lucene;
+
+import java.util.Arrays;
+import org.apache.lucene.util.BytesRef;
+import org.vectorscoring.kernel.VectorKernel;
+
+/**
+ * A query vector ready to score stored vectors: checked once, its norm computed once, paired with the
+ * similarity and the kernel. Immutable and thread-safe, so one instance serves every segment and thread.
+ */
+public final class QueryVector {
+
+  private final String field;
+  private final float[] vector;
+  private final float norm;
+  private final VectorSimilarity similarity;
+  private final VectorKernel kernel;
+
+  /**
+   * @throws IllegalArgumentException when the vector is empty, not finite, or zero with cosine; the message names {@code field}
+   */
+  public QueryVector(String field, float[] vector, VectorSimilarity similarity, VectorKernel kernel) {
+    DenseVectorField.checkFinite(field, vector);
+    this.field = field;
+    this.vector = vector.clone();
+    this.norm = VectorKernel.norm(vector);
+    this.similarity = similarity;
+    this.kernel = kernel;
+    if (similarity == VectorSimilarity.COSINE && norm == 0f) {
+      throw new IllegalArgumentException("[" + field + "] the query vector is all zeros, which has no cosine similarity");
+    }
+  }
+
+  public String field() {
+    return field;
+  }
+
+  public int dims() {
+    return vector.length;
+  }
+
+  public VectorSimilarity similarity() {
+    return similarity;
+  }
+
+  public VectorKernel kernel() {
+    return kernel;
+  }
+
+  /** A copy of the query vector. */
+  public float[] vector() {
+    return vector.clone();
+  }
+
+  /** The raw similarity s of this query vector to a vector in {@link StoredVectorFormat}. */
+  public float similarity(BytesRef stored) {
+    if (stored.length != StoredVectorFormat.length(vector.length)) {
+      throw new IllegalArgumentException("[" + field + "] holds a vector of [" + StoredVectorFormat.dims(stored)
+          + "] dimensions, the query vector has [" + vector.length + "]");
+    }
+    return switch (similarity) {
+      case COSINE -> VectorKernel.cosine(kernel.dotProduct(vector, stored.bytes, stored.offset), norm,
+          StoredVectorFormat.norm(stored, vector.length));
+      case DOT_PRODUCT -> kernel.dotProduct(vector, stored.bytes, stored.offset);
+      case L2 -> (float) Math.sqrt(kernel.squaredDistance(vector, stored.bytes, stored.offset));
+    };
+  }
+
+  /** The raw similarity of this query vector to a vector given as floats, for vectors not read from an index. */
+  public float similarity(float[] other) {
+    return switch (similarity) {
+      case COSINE -> VectorKernel.cosine(kernel.dotProduct(vector, other), norm, VectorKernel.norm(other));
+      case DOT_PRODUCT -> kernel.dotProduct(vector, other);
+      case L2 -> (float) Math.sqrt(kernel.squaredDistance(vector, other));
+    };
+  }
+
+  /** The score of a stored vector: {@link VectorSimilarity#score(float)} of its raw similarity. */
+  public float score(BytesRef stored) {
+    return similarity.score(similarity(stored));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    // The kernel is left out: both kernels give the same results, so queries that differ only in it are equal.
+    return o instanceof QueryVector other
+        && field.equals(other.field)
+        && similarity == other.similarity
+        && Arrays.equals(vector, other.vector);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * (31 * field.hashCode() + similarity.hashCode()) + Arrays.hashCode(vector);
+  }
+
+  @Override
+  public String toString() {
+    return similarity.externalName() + "(" + field + ", [" + vector.length + " dims])";
+  }
+}

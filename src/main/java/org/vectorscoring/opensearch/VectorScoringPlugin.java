@@ -1,0 +1,30 @@
+package org.vectorscoring.opensearch;
+
+import java.util.List;
+import java.util.Map;
+import org.opensearch.common.settings.Setting;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.index.mapper.Mapper;
+import org.opensearch.plugins.MapperPlugin;
+import org.opensearch.plugins.Plugin;
+import org.vectorscoring.opensearch.mapper.DenseVectorFieldMapper;
+
+/** Registers what the plugin adds to OpenSearch; the logic lives in the classes it registers. */
+public class VectorScoringPlugin extends Plugin implements MapperPlugin {
+
+  private final VectorScoringSettings settings;
+
+  public VectorScoringPlugin(Settings settings) {
+    this.settings = new VectorScoringSettings(settings);
+  }
+
+  @Override
+  public List<Setting<?>> getSettings() {
+    return VectorScoringSettings.all();
+  }
+
+  @Override
+  public Map<String, Mapper.TypeParser> getMappers() {
+    return Map.of(DenseVectorFieldMapper.CONTENT_TYPE, DenseVectorFieldMapper.typeParser(settings.kernel(), settings.maxDims()));
+  }
+}

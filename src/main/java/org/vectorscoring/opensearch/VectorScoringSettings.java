@@ -1,0 +1,53 @@
+package org.vectorscoring.opensearch;
+
+import java.util.List;
+import org.opensearch.common.settings.Setting;
+import org.opensearch.common.settings.Setting.Property;
+import org.opensearch.common.settings.Settings;
+import org.vectorscoring.kernel.VectorKernel;
+
+/** The plugin's node settings, documented with their defaults in {@code config/vector-scoring.yml}. */
+public final class VectorScoringSettings {
+
+  /** The most dimensions a vector may have, whatever a node is configured to allow. */
+  public static final int DIMS_LIMIT = 16384;
+
+  /** Whether to score with the SIMD kernel where the JVM supports it; false forces the scalar kernel. */
+  public static final Setting<Boolean> SIMD_ENABLED = Setting.boolSetting("vector_scoring.simd.enabled", true, Property.NodeScope);
+
+  /** The most rows (and columns) a {@code similarity_matrix} aggregation may ask for. */
+  public static final Setting<Integer> MATRIX_MAX_SIZE =
+      Setting.intSetting("vector_scoring.matrix.max_size", 1000, 1, Property.NodeScope);
+
+  /** The most dimensions a {@code dense_vector} mapping may declare on this node. */
+  public static final Setting<Integer> MAX_DIMS =
+      Setting.intSetting("vector_scoring.max_dims", DIMS_LIMIT, 1, DIMS_LIMIT, Property.NodeScope);
+
+  private final VectorKernel kernel;
+  private final int matrixMaxSize;
+  private final int maxDims;
+
+  public VectorScoringSettings(Settings settings) {
+    this.kernel = VectorKernel.select(SIMD_ENABLED.get(settings));
+    this.matrixMaxSize = MATRIX_MAX_SIZE.get(settings);
+    this.maxDims = MAX_DIMS.get(settings);
+  }
+
+  /** Every setting, for the plugin to register. */
+  public static List<Setting<?>> all() {
+    return List.of(SIMD_ENABLED, MATRIX_MAX_SIZE, MAX_DIMS);
+  }
+
+  /** The kernel this node scores with, as {@link #SIMD_ENABLED} and the JVM allow. */
+  public VectorKernel kernel() {
+    return kernel;
+  }
+
+  public int matrixMaxSize() {
+    return matrixMaxSize;
+  }
+
+  public int maxDims() {
+    return maxDims;
+  }
+}
