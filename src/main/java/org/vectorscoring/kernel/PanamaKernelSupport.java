@@ -2,7 +2,7 @@ package org.vectorscoring.kernel;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -18,6 +18,10 @@ final class PanamaKernelSupport implements KernelSupport {
   private static final int LANES = FLOATS.length();
   private static final int BYTES_PER_VECTOR = LANES * Float.BYTES;
 
+  // reduceLanes(ADD) leaves the order of float additions unspecified, free to differ between the interpreter and
+  // compiled code; a fixed tree of lane swaps gives the same bits every call, so a score matches its explanation.
+  private static final VectorShuffle<Float>[] SWAPS = swaps();
+
   private final boolean useFma;
 
   PanamaKernelSupport(boolean useFma) {
@@ -25,6 +29,24 @@ final class PanamaKernelSupport implements KernelSupport {
       throw new IllegalStateException("byte and float species differ in width");
     }
     this.useFma = useFma;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static VectorShuffle<Float>[] swaps() {
+    int steps = Integer.numberOfTrailingZeros(LANES);
+    VectorShuffle<Float>[] swaps = new VectorShuffle[steps];
+    for (int k = 0; k < steps; k++) {
+      int distance = LANES >> (k + 1);
+      swaps[k] = VectorShuffle.fromOp(FLOATS, i -> i ^ distance);
+    }
+    return swaps;
+  }
+
+  private static float sumLanes(FloatVector v) {
+    for (VectorShuffle<Float> swap : SWAPS) {
+      v = v.add(v.rearrange(swap));
+    }
+    return v.lane(0);
   }
 
   static int vectorBitSize() {
@@ -60,7 +82,7 @@ final class PanamaKernelSupport implements KernelSupport {
       for (int bound = FLOATS.loopBound(dims); i < bound; i += LANES) {
         acc0 = fma(FloatVector.fromArray(FLOATS, a, i), FloatVector.fromArray(FLOATS, b, i), acc0);
       }
-      sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+      sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
     }
     for (; i < dims; i++) {
       sum += a[i] * b[i];
@@ -87,7 +109,7 @@ final class PanamaKernelSupport implements KernelSupport {
       for (int bound = FLOATS.loopBound(dims); i < bound; i += LANES, o += BYTES_PER_VECTOR) {
         acc0 = fma(FloatVector.fromArray(FLOATS, q, i), stored(bytes, o), acc0);
       }
-      sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+      sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
     }
     for (; i < dims; i++) {
       sum += q[i] * LittleEndianFloats.get(bytes, offset + (i << 2));
@@ -112,7 +134,7 @@ final class PanamaKernelSupport implements KernelSupport {
         FloatVector d = FloatVector.fromArray(FLOATS, a, i).sub(FloatVector.fromArray(FLOATS, b, i));
         acc0 = fma(d, d, acc0);
       }
-      sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+      sum = sumLanes(acc0.add(acc1));
     }
     for (; i < dims; i++) {
       float d = a[i] - b[i];
@@ -139,7 +161,7 @@ final class PanamaKernelSupport implements KernelSupport {
         FloatVector d = FloatVector.fromArray(FLOATS, q, i).sub(stored(bytes, o));
         acc0 = fma(d, d, acc0);
       }
-      sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+      sum = sumLanes(acc0.add(acc1));
     }
     for (; i < dims; i++) {
       float d = q[i] - LittleEndianFloats.get(bytes, offset + (i << 2));

@@ -128,10 +128,12 @@ public final class VectorSimilarityQuery extends Query {
         return Explanation.noMatch(similarity.externalName() + " similarity [" + s + "] does not meet min_similarity [" + minSimilarity + "]");
       }
       float score = similarity.score(s);
-      return Explanation.match(boost * score, "boost * score, computed as:",
-          Explanation.match(boost, "boost"),
-          Explanation.match(score, scoreFormula(similarity) + " with s = " + similarity.externalName() + " similarity of ["
-              + queryVector.field() + "] to the query vector", Explanation.match(s, "s")));
+      Explanation scoreExplanation = Explanation.match(score, "score, computed as " + scoreFormula(similarity) + " from:",
+          Explanation.match(s, "s, the " + similarity.externalName() + " similarity of [" + queryVector.field() + "] to the query vector"));
+      if (boost == 1f) {
+        return scoreExplanation;
+      }
+      return Explanation.match(boost * score, "product of:", Explanation.match(boost, "boost"), scoreExplanation);
     }
 
     @Override

@@ -1,0 +1,174 @@
+package org.vectorscoring.lucene;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.Explanation;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.tests.search.QueryUtils;
+import org.apache.lucene.tests.util.LuceneTestCase;
+import org.vectorscoring.kernel.TestKernels;
+import org.vectorscoring.kernel.VectorKernel;
+
+/** The Lucene query against a double-precision reference, over random indexes, dims, similarities and both kernels. */
+public class VectorSimilarityQueryTests extends LuceneTestCase {
+
+  public void testScoresEveryDocumentWithAVectorExactly() throws IOException {
+    for (int iter = 0; iter < 3; iter++) {
+      int dims = 1 + random().nextInt(200);
+      try (VectorIndexFixture index = new VectorIndexFixture(random(), dims, atLeast(150))) {
+        IndexSearcher searcher = newSearcher(index.reader);
+        for (VectorSimilarity similarity : VectorSimilarity.values()) {
+          for (VectorKernel kernel : kernels()) {
+            float[] q = VectorIndexFixture.randomVector(random(), dims);
+            VectorSimilarityQuery query = new VectorSimilarityQuery(new QueryVector(VectorIndexFixture.FIELD, q, similarity, kernel));
+            Map<String, Double> expected = new HashMap<>();
+            index.live.forEach((id, v) -> {
+              if (v != null) {
+                expected.put(id, VectorIndexFixture.referenceScore(similarity, VectorIndexFixture.reference(similarity, q, v)));
+              }
+            });
+            assertMatches(searcher, query, expected, 1f);
+          }
+        }
+      }
+    }
+  }
+
+  public void testFilterAndMinSimilarity() throws IOException {
+    int dims = 1 + random().nextInt(100);
+    try (VectorIndexFixture index = new VectorIndexFixture(random(), dims, atLeast(200))) {
+      IndexSearcher searcher = newSearcher(index.reader);
+      for (VectorSimilarity similarity : VectorSimilarity.values()) {
+        float[] q = VectorIndexFixture.randomVector(random(), dims);
+        QueryVector qv = new QueryVector(VectorIndexFixture.FIELD, q, similarity, VectorKernel.best());
+        float threshold = switch (similarity) {
+          case COSINE -> 0.1f;
+          case DOT_PRODUCT -> 0.5f;
+          case L2 -> (float) Math.sqrt(dims / 1.5);
+        };
+        float boost = 0.5f + random().nextFloat() * 3;
+        Query query = new VectorSimilarityQuery(qv, new TermQuery(new Term("tag", "a")), threshold);
+        Map<String, Double> expected = new HashMap<>();
+        index.live.forEach((id, v) -> {
+          if (v != null && index.tags.get(id).equals("a")) {
+            double s = VectorIndexFixture.reference(similarity, q, v);
+            // Documents within rounding of the threshold could go either way; keep them out of the data.
+            if (similarity == VectorSimilarity.L2 ? s <= threshold : s >= threshold) {
+              expected.put(id, VectorIndexFixture.referenceScore(similarity, s));
+            }
+          }
+        });
+        assertMatches(searcher, new BoostQuery(query, boost), expected, boost);
+        // Nested in a boolean query, as OpenSearch's bool does with it.
+        BooleanQuery bool = new BooleanQuery.Builder().add(query, BooleanClause.Occur.MUST)
+            .add(new MatchAllDocsQuery(), BooleanClause.Occur.FILTER).build();
+        assertEquals(expected.size(), searcher.count(bool));
+      }
+    }
+  }
+
+  public void testPassesLuceneQueryChecks() throws IOException {
+    int dims = 1 + random().nextInt(64);
+    // QueryUtils expects every match it advances to to be collected, which deleted documents would break.
+    try (VectorIndexFixture index = new VectorIndexFixture(random(), dims, atLeast(100), false)) {
+      IndexSearcher searcher = newSearcher(index.reader);
+      for (VectorSimilarity similarity : VectorSimilarity.values()) {
+        QueryVector qv = new QueryVector(VectorIndexFixture.FIELD, VectorIndexFixture.randomVector(random(), dims), similarity,
+            VectorKernel.best());
+        QueryUtils.check(random(), new VectorSimilarityQuery(qv), searcher);
+        QueryUtils.check(random(), new VectorSimilarityQuery(qv, new TermQuery(new Term("tag", "a")), null), searcher);
+        float threshold = similarity == VectorSimilarity.L2 ? (float) Math.sqrt(dims / 1.5) : 0.1f;
+        QueryUtils.check(random(), new VectorSimilarityQuery(qv, new TermQuery(new Term("tag", "b")), threshold), searcher);
+      }
+    }
+  }
+
+  public void testExplainShowsSimilarityAndFormula() throws IOException {
+    try (VectorIndexFixture index = new VectorIndexFixture(random(), 8, 50)) {
+      IndexSearcher searcher = newSearcher(index.reader);
+      float[] q = VectorIndexFixture.randomVector(random(), 8);
+      VectorSimilarityQuery query = new VectorSimilarityQuery(new QueryVector(VectorIndexFixture.FIELD, q, VectorSimilarity.COSINE,
+          VectorKernel.best()));
+      TopDocs top = searcher.search(query, 5);
+      for (ScoreDoc sd : top.scoreDocs) {
+        Explanation e = searcher.explain(query, sd.doc);
+        assertTrue(e.isMatch());
+        assertEquals(sd.score, e.getValue().floatValue(), 0f);
+        assertTrue(e.toString(), e.toString().contains("score, computed as (1 + s) / 2 from:"));
+        assertTrue(e.toString(), e.toString().contains("s, the cosine similarity of [vec] to the query vector"));
+      }
+    }
+  }
+
+  public void testDocumentsOfAnotherDimensionAreReportedNotMisread() throws IOException {
+    try (VectorIndexFixture index = new VectorIndexFixture(random(), 4, 20)) {
+      VectorSimilarityQuery query = new VectorSimilarityQuery(new QueryVector(VectorIndexFixture.FIELD, new float[] {1, 2, 3},
+          VectorSimilarity.COSINE, VectorKernel.best()));
+      IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> newSearcher(index.reader).search(query, 3));
+      assertEquals("[vec] holds a vector of [4] dimensions, the query vector has [3]", e.getMessage());
+    }
+  }
+
+  public void testQueryVectorChecks() {
+    IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
+        () -> new QueryVector("f", new float[3], VectorSimilarity.COSINE, VectorKernel.best()));
+    assertEquals("[f] the query vector is all zeros, which has no cosine similarity", e.getMessage());
+    e = expectThrows(IllegalArgumentException.class,
+        () -> new QueryVector("f", new float[] {1, Float.NaN}, VectorSimilarity.DOT_PRODUCT, VectorKernel.best()));
+    assertEquals("[f] element [1] is [NaN], vectors take finite numbers only", e.getMessage());
+    e = expectThrows(IllegalArgumentException.class, () -> new QueryVector("f", new float[0], VectorSimilarity.L2, VectorKernel.best()));
+    assertEquals("[f] a vector needs at least one dimension", e.getMessage());
+    // A zero vector is a fine query for dot product and l2.
+    assertNotNull(new QueryVector("f", new float[3], VectorSimilarity.L2, VectorKernel.best()));
+  }
+
+  public void testEqualsAndHashCode() {
+    float[] v = {1, 2, 3};
+    Query a = new VectorSimilarityQuery(new QueryVector("f", v, VectorSimilarity.COSINE, VectorKernel.best()));
+    Query b = new VectorSimilarityQuery(new QueryVector("f", v.clone(), VectorSimilarity.COSINE, VectorKernel.scalar()));
+    QueryUtils.checkEqual(a, b);
+    QueryUtils.checkUnequal(a, new VectorSimilarityQuery(new QueryVector("f", new float[] {1, 2, 4}, VectorSimilarity.COSINE,
+        VectorKernel.best())));
+    QueryUtils.checkUnequal(a, new VectorSimilarityQuery(new QueryVector("f", v, VectorSimilarity.DOT_PRODUCT, VectorKernel.best())));
+    QueryUtils.checkUnequal(a, new VectorSimilarityQuery(new QueryVector("g", v, VectorSimilarity.COSINE, VectorKernel.best())));
+    QueryUtils.checkUnequal(a, new VectorSimilarityQuery(new QueryVector("f", v, VectorSimilarity.COSINE, VectorKernel.best()),
+        new TermQuery(new Term("tag", "a")), null));
+    QueryUtils.checkUnequal(a, new VectorSimilarityQuery(new QueryVector("f", v, VectorSimilarity.COSINE, VectorKernel.best()), null, 0.5f));
+  }
+
+  private static void assertMatches(IndexSearcher searcher, Query query, Map<String, Double> expected, float boost) throws IOException {
+    TopDocs top = searcher.search(query, Math.max(1, index(searcher)));
+    assertEquals(expected.size(), top.totalHits.value());
+    Double previous = null;
+    for (ScoreDoc sd : top.scoreDocs) {
+      String id = searcher.storedFields().document(sd.doc).get("id");
+      Double want = expected.get(id);
+      assertNotNull("unexpected hit " + id, want);
+      double wantScore = boost * want;
+      assertEquals("doc " + id, wantScore, sd.score, 1e-5 * Math.max(1, Math.abs(wantScore)));
+      // The ranking follows the reference, up to ties within rounding.
+      if (previous != null) {
+        assertTrue(previous + " then " + wantScore, wantScore <= previous + 2e-5 * Math.max(1, Math.abs(previous)));
+      }
+      previous = wantScore;
+    }
+  }
+
+  private static int index(IndexSearcher searcher) {
+    return searcher.getIndexReader().maxDoc();
+  }
+
+  private static Iterable<VectorKernel> kernels() {
+    return TestKernels.all();
+  }
+}
