@@ -1,0 +1,101 @@
+package org.vectorscoring.lucene;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.tests.util.LuceneTestCase;
+import org.vectorscoring.kernel.TestKernels;
+import org.vectorscoring.kernel.VectorKernel;
+
+/** Pairwise matrices against scikit-learn's known answer and a double-precision reference. */
+public class PairwiseSimilarityTests extends LuceneTestCase {
+
+  public void testScikitLearnExample() {
+    // sklearn.metrics.pairwise.cosine_similarity([[1,2,3],[4,5,6]], [[9,8,7],[6,5,4]])
+    float[][] expected = {{0.88265899f, 0.85280287f}, {0.96546332f, 0.94805195f}};
+    for (VectorKernel kernel : TestKernels.all()) {
+      float[][] m = PairwiseSimilarity.pairwise(new float[][] {{1, 2, 3}, {4, 5, 6}}, new float[][] {{9, 8, 7}, {6, 5, 4}},
+          VectorSimilarity.COSINE, kernel);
+      for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 2; j++) {
+          assertEquals(kernel + " [" + i + "][" + j + "]", expected[i][j], m[i][j], 1e-7f);
+        }
+      }
+    }
+  }
+
+  public void testRandomMatricesMatchReference() {
+    for (VectorKernel kernel : TestKernels.all()) {
+      for (VectorSimilarity similarity : VectorSimilarity.values()) {
+        int dims = 1 + random().nextInt(300);
+        float[][] a = randomMatrix(random().nextInt(12), dims);
+        float[][] b = randomMatrix(1 + random().nextInt(12), dims);
+        if (a.length > 1) {
+          a[random().nextInt(a.length)] = new float[dims]; // a zero row: cosine 0 with everything, as scikit-learn
+        }
+        float[][] m = PairwiseSimilarity.pairwise(a, b, similarity, kernel);
+        assertEquals(a.length, m.length);
+        for (int i = 0; i < a.length; i++) {
+          assertEquals(b.length, m[i].length);
+          for (int j = 0; j < b.length; j++) {
+            double ref = VectorIndexFixture.reference(similarity, a[i], b[j]);
+            if (similarity == VectorSimilarity.COSINE && VectorIndexFixture.reference(VectorSimilarity.DOT_PRODUCT, a[i], a[i]) == 0) {
+              ref = 0;
+            }
+            assertEquals(kernel + " " + similarity, ref, m[i][j], 1e-5 * Math.max(1, Math.abs(ref)));
+          }
+        }
+      }
+    }
+  }
+
+  public void testSquareMatrixIsSymmetricWithOnesOnTheDiagonal() {
+    float[][] a = randomMatrix(1 + random().nextInt(20), 1 + random().nextInt(100));
+    float[][] m = PairwiseSimilarity.pairwise(a, a, VectorSimilarity.COSINE);
+    for (int i = 0; i < a.length; i++) {
+      assertEquals(1f, m[i][i], 1e-6f);
+      for (int j = 0; j < a.length; j++) {
+        assertEquals(m[i][j], m[j][i], 0f);
+      }
+    }
+  }
+
+  public void testFromAnIndexReader() throws IOException {
+    int dims = 1 + random().nextInt(50);
+    try (VectorIndexFixture index = new VectorIndexFixture(random(), dims, atLeast(60))) {
+      IndexSearcher searcher = newSearcher(index.reader);
+      List<Integer> docs = new ArrayList<>();
+      List<float[]> vectors = new ArrayList<>();
+      for (ScoreDoc sd : searcher.search(new TermQuery(new Term("tag", "b")), 1000).scoreDocs) {
+        float[] v = index.live.get(searcher.storedFields().document(sd.doc).get("id"));
+        if (v != null) {
+          docs.add(sd.doc);
+          vectors.add(v);
+        }
+      }
+      int[] ids = docs.stream().mapToInt(Integer::intValue).toArray();
+      float[][] fromIndex = PairwiseSimilarity.pairwise(index.reader, VectorIndexFixture.FIELD, ids, ids, VectorSimilarity.DOT_PRODUCT);
+      float[][] fromArrays = PairwiseSimilarity.pairwise(vectors.toArray(new float[0][]), vectors.toArray(new float[0][]),
+          VectorSimilarity.DOT_PRODUCT);
+      assertArrayEquals(fromArrays, fromIndex);
+    }
+  }
+
+  public void testMismatchedDimensionsAreRejected() {
+    IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
+        () -> PairwiseSimilarity.pairwise(new float[][] {{1, 2}}, new float[][] {{1, 2, 3}}, VectorSimilarity.COSINE));
+    assertEquals("all vectors need the same dimensions: found [3] and [2]", e.getMessage());
+  }
+
+  private static float[][] randomMatrix(int rows, int dims) {
+    float[][] m = new float[rows][];
+    for (int i = 0; i < rows; i++) {
+      m[i] = VectorIndexFixture.randomVector(random(), dims);
+    }
+    return m;
+  }
+}
