@@ -1,0 +1,165 @@
+package org.vectorscoring.opensearch.mapper;
+
+import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
+import org.apache.lucene.index.IndexableField;
+import org.apache.lucene.util.BytesRef;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.xcontent.XContentFactory;
+import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.core.common.bytes.BytesArray;
+import org.opensearch.core.common.bytes.BytesReference;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.index.mapper.DocumentMapper;
+import org.opensearch.index.mapper.MapperParsingException;
+import org.opensearch.index.mapper.MapperService;
+import org.opensearch.index.mapper.MapperTestCase;
+import org.opensearch.index.mapper.ParsedDocument;
+import org.opensearch.index.mapper.SourceToParse;
+import org.opensearch.plugins.Plugin;
+import org.vectorscoring.kernel.VectorKernel;
+import org.vectorscoring.lucene.StoredVectorFormat;
+import org.vectorscoring.lucene.VectorSimilarity;
+import org.vectorscoring.opensearch.VectorScoringPlugin;
+
+/** The mapper through OpenSearch's own mapper test base, plus every rejection of contract §1 with its message. */
+public class DenseVectorFieldMapperTests extends MapperTestCase {
+
+  @Override
+  protected Collection<? extends Plugin> getPlugins() {
+    return List.of(new VectorScoringPlugin(Settings.builder().put("vector_scoring.max_dims", 2048).build()));
+  }
+
+  @Override
+  protected void minimalMapping(XContentBuilder b) throws IOException {
+    b.field("type", "dense_vector").field("dims", 4);
+  }
+
+  @Override
+  protected void writeFieldValue(XContentBuilder b) throws IOException {
+    b.startArray().value(0.5f).value(-1f).value(2f).value(0f).endArray();
+  }
+
+  @Override
+  protected void registerParameters(ParameterChecker checker) throws IOException {
+    checker.registerConflictCheck("dims", fieldMapping(this::minimalMapping),
+        fieldMapping(b -> b.field("type", "dense_vector").field("dims", 5)));
+    checker.registerConflictCheck("similarity", b -> b.field("similarity", "l2"));
+  }
+
+  @Override
+  protected boolean supportsOrIgnoresBoost() {
+    return false;
+  }
+
+  public void testStoresTheVectorAndItsNorm() throws IOException {
+    int dims = 1 + random().nextInt(2048);
+    float[] vector = new float[dims];
+    for (int i = 0; i < dims; i++) {
+      vector[i] = randomFloat() * 2 - 1;
+    }
+    DocumentMapper mapper = createDocumentMapper(fieldMapping(b -> b.field("type", "dense_vector").field("dims", dims)));
+    ParsedDocument doc = mapper.parse(source(b -> b.field("field", vector)));
+    IndexableField[] fields = doc.rootDoc().getFields("field");
+    assertEquals(1, fields.length);
+    BytesRef stored = fields[0].binaryValue();
+    assertArrayEquals(vector, StoredVectorFormat.decode(stored), 0f);
+    assertEquals(VectorKernel.norm(vector), StoredVectorFormat.norm(stored, dims), 0f);
+  }
+
+  public void testMappingDefaultsAndExplicitSimilarity() throws IOException {
+    MapperService service = createMapperService(fieldMapping(this::minimalMapping));
+    DenseVectorFieldType type = (DenseVectorFieldType) service.fieldType("field");
+    assertEquals(4, type.dims());
+    assertEquals(VectorSimilarity.COSINE, type.similarity());
+    for (VectorSimilarity similarity : VectorSimilarity.values()) {
+      XContentBuilder mapping = fieldMapping(b -> b.field("type", "dense_vector").field("dims", 3).field("similarity", similarity.externalName()));
+      service = createMapperService(mapping);
+      assertEquals(similarity, ((DenseVectorFieldType) service.fieldType("field")).similarity());
+      // As for every OpenSearch field, a parameter set to its default is left out of the stored mapping.
+      String expected = similarity == VectorSimilarity.COSINE
+          ? fieldMapping(b -> b.field("type", "dense_vector").field("dims", 3)).toString()
+          : mapping.toString();
+      assertEquals(expected, service.documentMapper().mappingSource().toString());
+    }
+  }
+
+  public void testNullAndMissingValuesIndexNothing() throws IOException {
+    DocumentMapper mapper = createDocumentMapper(fieldMapping(this::minimalMapping));
+    assertEquals(0, mapper.parse(source(b -> b.nullField("field"))).rootDoc().getFields("field").length);
+    assertEquals(0, mapper.parse(source(b -> b.field("other", 1))).rootDoc().getFields("field").length);
+  }
+
+  public void testRejectedValues() throws IOException {
+    DocumentMapper mapper = createDocumentMapper(fieldMapping(this::minimalMapping));
+    assertRejected(mapper, "[1, 2, 3]", "[field] expects a vector of [4] dimensions, not [3]");
+    assertRejected(mapper, "[1, 2, 3, 4, 5]", "[field] expects a vector of [4] dimensions, not [5]");
+    assertRejected(mapper, "[]", "[field] expects a vector of [4] dimensions, not [0]");
+    assertRejected(mapper, "[1, 2, \"NaN\", 4]", "[field] element [2] is a string, expected a number");
+    assertRejected(mapper, "[1, 2, \"3\", 4]", "[field] element [2] is a string, expected a number");
+    assertRejected(mapper, "[1, true, 3, 4]", "[field] element [1] is a boolean, expected a number");
+    assertRejected(mapper, "[1, null, 3, 4]", "[field] element [1] is null, expected a number");
+    assertRejected(mapper, "[1, 2, 3, 1e39]", "[field] element [3] is [1.0E39], outside the range of a float");
+    assertRejected(mapper, "[[1, 2, 3, 4]]", "[field] takes one vector of numbers per document, but element [0] is an array");
+    assertRejected(mapper, "[[1, 2, 3, 4], [5, 6, 7, 8]]", "[field] takes one vector of numbers per document, but element [0] is an array");
+    assertRejected(mapper, "[1, 2, {\"a\": 1}, 4]", "[field] element [2] is an object, expected a number");
+    assertRejected(mapper, "{\"a\": [1, 2, 3, 4]}", "[field] expects an array of [4] numbers, not an object");
+    assertRejected(mapper, "\"1,2,3,4\"", "[field] expects an array of [4] numbers, not a string");
+    assertRejected(mapper, "42", "[field] expects an array of [4] numbers, not a number");
+  }
+
+  public void testNonFiniteNumbersAreRejected() throws IOException {
+    // JSON has no NaN, but binary formats (CBOR, SMILE) and lenient clients can send one.
+    DocumentMapper mapper = createDocumentMapper(fieldMapping(this::minimalMapping));
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+      XContentBuilder cbor = XContentFactory.cborBuilder().startObject().field("field", new float[] {1, bad, 3, 4}).endObject();
+      MapperParsingException e = expectThrows(MapperParsingException.class,
+          () -> mapper.parse(new SourceToParse("test", "1", BytesReference.bytes(cbor), XContentType.CBOR)));
+      assertEquals("[field] element [1] is [" + (double) bad + "], vectors take finite numbers only", e.getCause().getMessage());
+    }
+  }
+
+  public void testOneVectorPerDocument() throws IOException {
+    // copy_to is the way a second value can reach the same field in one document.
+    DocumentMapper mapper = createDocumentMapper(mapping(b -> {
+      b.startObject("field").field("type", "dense_vector").field("dims", 2).endObject();
+      b.startObject("other").field("type", "dense_vector").field("dims", 2).field("copy_to", "field").endObject();
+    }));
+    MapperParsingException e = expectThrows(MapperParsingException.class,
+        () -> mapper.parse(source(b -> b.field("field", new float[] {1, 2}).field("other", new float[] {3, 4}))));
+    assertEquals("[field] takes one vector per document, but the document has more than one", e.getCause().getMessage());
+  }
+
+  public void testMappingErrors() {
+    assertMappingRejected(b -> b.field("type", "dense_vector"), "[field] of type [dense_vector] needs [dims], the number of dimensions");
+    assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", 0), "[field] [dims] must be between [1] and [2048], not [0]");
+    assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", 2049), "[field] [dims] must be between [1] and [2048], not [2049]");
+    assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", 3).field("similarity", "hamming"),
+        "Unknown value [hamming] for field [similarity] - accepted values are [cosine, dot_product, l2]");
+    assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", 3).field("ef_construction", 100),
+        "unknown parameter [ef_construction] on mapper [field] of type [dense_vector]");
+  }
+
+  public void testTermQueriesPointToTheVectorQuery() throws IOException {
+    MapperService service = createMapperService(fieldMapping(this::minimalMapping));
+    Exception e = expectThrows(Exception.class, () -> service.fieldType("field").termQuery("x", createQueryShardContext(service)));
+    assertEquals("[field] of type [dense_vector] cannot be searched by term; score by it with a [vector_similarity] query", e.getMessage());
+  }
+
+  private void assertMappingRejected(CheckedBuilder field, String message) {
+    MapperParsingException e = expectThrows(MapperParsingException.class, () -> createMapperService(fieldMapping(field::accept)));
+    assertTrue(e.getMessage() + " / " + e.getCause(), e.getMessage().contains(message) || (e.getCause() != null && e.getCause().getMessage().equals(message)));
+  }
+
+  private interface CheckedBuilder {
+    void accept(XContentBuilder b) throws IOException;
+  }
+
+  private static void assertRejected(DocumentMapper mapper, String value, String message) {
+    MapperParsingException e = expectThrows(MapperParsingException.class,
+        () -> mapper.parse(new SourceToParse("test", "1", new BytesArray("{\"field\": " + value + "}"), XContentType.JSON)));
+    assertTrue(e.getMessage(), e.getMessage().startsWith("failed to parse field [field] of type [dense_vector] in document with id '1'"));
+    assertEquals(value, message, e.getCause().getMessage());
+  }
+}
