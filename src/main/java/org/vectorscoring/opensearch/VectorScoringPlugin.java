@@ -7,10 +7,12 @@ import org.opensearch.common.settings.Settings;
 import org.opensearch.index.mapper.Mapper;
 import org.opensearch.plugins.MapperPlugin;
 import org.opensearch.plugins.Plugin;
+import org.opensearch.plugins.SearchPlugin;
 import org.vectorscoring.opensearch.mapper.DenseVectorFieldMapper;
+import org.vectorscoring.opensearch.query.VectorSimilarityQueryBuilder;
 
 /** Registers what the plugin adds to OpenSearch; the logic lives in the classes it registers. */
-public class VectorScoringPlugin extends Plugin implements MapperPlugin {
+public class VectorScoringPlugin extends Plugin implements MapperPlugin, SearchPlugin {
 
   private final VectorScoringSettings settings;
 
@@ -26,5 +28,11 @@ public class VectorScoringPlugin extends Plugin implements MapperPlugin {
   @Override
   public Map<String, Mapper.TypeParser> getMappers() {
     return Map.of(DenseVectorFieldMapper.CONTENT_TYPE, DenseVectorFieldMapper.typeParser(settings.kernel(), settings.maxDims()));
+  }
+
+  @Override
+  public List<QuerySpec<?>> getQueries() {
+    return List.of(new QuerySpec<>(VectorSimilarityQueryBuilder.NAME, VectorSimilarityQueryBuilder::new,
+        VectorSimilarityQueryBuilder::fromXContent));
   }
 }

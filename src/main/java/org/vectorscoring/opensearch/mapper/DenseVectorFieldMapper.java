@@ -12,6 +12,7 @@ import org.opensearch.index.mapper.ParseContext;
 import org.vectorscoring.kernel.VectorKernel;
 import org.vectorscoring.lucene.DenseVectorField;
 import org.vectorscoring.lucene.VectorSimilarity;
+import org.vectorscoring.opensearch.VectorParsing;
 
 /**
  * The {@code dense_vector} field: one vector of exactly {@code dims} finite numbers per document, stored with its
@@ -119,52 +120,12 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
     if (context.doc().getByKey(field) != null) {
       throw new MapperParsingException("[" + field + "] takes one vector per document, but the document has more than one");
     }
-    float[] vector = parseVector(parser, field, fieldType().dims());
+    float[] vector;
+    try {
+      vector = VectorParsing.parse(parser, "[" + field + "]", fieldType().dims(), fieldType().dims());
+    } catch (IllegalArgumentException e) {
+      throw new MapperParsingException(e.getMessage());
+    }
     context.doc().addWithKey(field, new DenseVectorField(field, vector));
-  }
-
-  /** Reads exactly {@code dims} finite numbers from a JSON array, or throws naming the problem. */
-  static float[] parseVector(XContentParser parser, String field, int dims) throws IOException {
-    Token token = parser.currentToken();
-    if (token != Token.START_ARRAY) {
-      throw new MapperParsingException("[" + field + "] expects an array of [" + dims + "] numbers, not " + describe(token));
-    }
-    float[] vector = new float[dims];
-    int count = 0;
-    while ((token = parser.nextToken()) != Token.END_ARRAY) {
-      if (token == Token.START_ARRAY) {
-        throw new MapperParsingException("[" + field + "] takes one vector of numbers per document, but element [" + count
-            + "] is an array");
-      }
-      if (token != Token.VALUE_NUMBER) {
-        throw new MapperParsingException("[" + field + "] element [" + count + "] is " + describe(token) + ", expected a number");
-      }
-      if (count < dims) {
-        double value = parser.doubleValue();
-        float f = (float) value;
-        if (Float.isFinite(f) == false) {
-          throw new MapperParsingException("[" + field + "] element [" + count + "] is [" + value + "], "
-              + (Double.isFinite(value) ? "outside the range of a float" : "vectors take finite numbers only"));
-        }
-        vector[count] = f;
-      }
-      count++;
-    }
-    if (count != dims) {
-      throw new MapperParsingException("[" + field + "] expects a vector of [" + dims + "] dimensions, not [" + count + "]");
-    }
-    return vector;
-  }
-
-  private static String describe(Token token) {
-    return switch (token) {
-      case START_OBJECT -> "an object";
-      case START_ARRAY -> "an array";
-      case VALUE_STRING -> "a string";
-      case VALUE_BOOLEAN -> "a boolean";
-      case VALUE_NULL -> "null";
-      case VALUE_NUMBER -> "a number";
-      default -> "[" + token + "]";
-    };
   }
 }
