@@ -1,5 +1,6 @@
 package org.vectorscoring.lucene;
 
+import org.vectorscoring.ReferenceScores;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +43,8 @@ public class PairwiseSimilarityTests extends LuceneTestCase {
         for (int i = 0; i < a.length; i++) {
           assertEquals(b.length, m[i].length);
           for (int j = 0; j < b.length; j++) {
-            double ref = VectorIndexFixture.reference(similarity, a[i], b[j]);
-            if (similarity == VectorSimilarity.COSINE && VectorIndexFixture.reference(VectorSimilarity.DOT_PRODUCT, a[i], a[i]) == 0) {
+            double ref = ReferenceScores.similarity(similarity, a[i], b[j]);
+            if (similarity == VectorSimilarity.COSINE && ReferenceScores.similarity(VectorSimilarity.DOT_PRODUCT, a[i], a[i]) == 0) {
               ref = 0;
             }
             assertEquals(kernel + " " + similarity, ref, m[i][j], 1e-5 * Math.max(1, Math.abs(ref)));

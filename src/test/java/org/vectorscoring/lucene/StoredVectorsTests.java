@@ -1,5 +1,6 @@
 package org.vectorscoring.lucene;
 
+import org.vectorscoring.ReferenceScores;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -93,7 +94,7 @@ public class StoredVectorsTests extends LuceneTestCase {
         for (ScoreDoc sd : searcher.search(scored, index.reader.maxDoc()).scoreDocs) {
           float[] v = index.live.get(searcher.storedFields().document(sd.doc).get("id"));
           // Documents without a vector have no value, which FunctionScoreQuery scores 0.
-          double want = v == null ? 0 : VectorIndexFixture.referenceScore(similarity, VectorIndexFixture.reference(similarity, q, v));
+          double want = v == null ? 0 : ReferenceScores.scoreOf(similarity, ReferenceScores.similarity(similarity, q, v));
           assertEquals(want, sd.score, 1e-5 * Math.max(1, want));
         }
         // Raw similarities, for callers that combine them themselves.
@@ -102,7 +103,7 @@ public class StoredVectorsTests extends LuceneTestCase {
           if (values.advanceExact(doc)) {
             float[] v = index.live.get(index.reader.leaves().get(0).reader().storedFields().document(doc).get("id"));
             if (v != null) {
-              double ref = VectorIndexFixture.reference(similarity, q, v);
+              double ref = ReferenceScores.similarity(similarity, q, v);
               assertEquals(ref, values.doubleValue(), 1e-5 * Math.max(1, Math.abs(ref)));
             }
           }

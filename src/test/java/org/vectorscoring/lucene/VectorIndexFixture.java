@@ -93,32 +93,6 @@ final class VectorIndexFixture implements Closeable {
     return v;
   }
 
-  /** The raw similarity in double precision: the oracle every kernel result is held against. */
-  static double reference(VectorSimilarity similarity, float[] q, float[] d) {
-    double dot = 0, qq = 0, dd = 0, l2 = 0;
-    for (int i = 0; i < q.length; i++) {
-      dot += (double) q[i] * d[i];
-      qq += (double) q[i] * q[i];
-      dd += (double) d[i] * d[i];
-      double diff = (double) q[i] - d[i];
-      l2 += diff * diff;
-    }
-    return switch (similarity) {
-      case COSINE -> dd == 0 ? 0 : dot / Math.sqrt(qq * dd);
-      case DOT_PRODUCT -> dot;
-      case L2 -> Math.sqrt(l2);
-    };
-  }
-
-  /** The score of the contract's table, in double precision. */
-  static double referenceScore(VectorSimilarity similarity, double s) {
-    return switch (similarity) {
-      case COSINE -> (1 + s) / 2;
-      case DOT_PRODUCT -> s >= 0 ? s + 1 : 1 / (1 - s);
-      case L2 -> 1 / (1 + s * s);
-    };
-  }
-
   @Override
   public void close() throws IOException {
     reader.close();

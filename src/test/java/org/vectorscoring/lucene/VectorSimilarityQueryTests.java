@@ -1,5 +1,6 @@
 package org.vectorscoring.lucene;
 
+import org.vectorscoring.ReferenceScores;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,7 +35,7 @@ public class VectorSimilarityQueryTests extends LuceneTestCase {
             Map<String, Double> expected = new HashMap<>();
             index.live.forEach((id, v) -> {
               if (v != null) {
-                expected.put(id, VectorIndexFixture.referenceScore(similarity, VectorIndexFixture.reference(similarity, q, v)));
+                expected.put(id, ReferenceScores.scoreOf(similarity, ReferenceScores.similarity(similarity, q, v)));
               }
             });
             assertMatches(searcher, query, expected, 1f);
@@ -61,10 +62,10 @@ public class VectorSimilarityQueryTests extends LuceneTestCase {
         Map<String, Double> expected = new HashMap<>();
         index.live.forEach((id, v) -> {
           if (v != null && index.tags.get(id).equals("a")) {
-            double s = VectorIndexFixture.reference(similarity, q, v);
+            double s = ReferenceScores.similarity(similarity, q, v);
             // Documents within rounding of the threshold could go either way; keep them out of the data.
             if (similarity == VectorSimilarity.L2 ? s <= threshold : s >= threshold) {
-              expected.put(id, VectorIndexFixture.referenceScore(similarity, s));
+              expected.put(id, ReferenceScores.scoreOf(similarity, s));
             }
           }
         });
