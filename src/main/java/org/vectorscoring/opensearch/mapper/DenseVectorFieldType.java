@@ -2,7 +2,9 @@ package org.vectorscoring.opensearch.mapper;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.lucene.search.Query;
+import org.opensearch.index.fielddata.IndexFieldData;
 import org.opensearch.index.mapper.ArraySourceValueFetcher;
 import org.opensearch.index.mapper.MappedFieldType;
 import org.opensearch.index.mapper.TextSearchInfo;
@@ -73,6 +75,11 @@ public final class DenseVectorFieldType extends MappedFieldType {
         return (List<?>) value;
       }
     };
+  }
+
+  @Override
+  public IndexFieldData.Builder fielddataBuilder(String fullyQualifiedIndexName, Supplier<SearchLookup> searchLookup) {
+    return (cache, breakerService) -> new DenseVectorIndexFieldData(this);
   }
 
   @Override
