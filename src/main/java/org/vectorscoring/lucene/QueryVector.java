@@ -1,6 +1,7 @@
 package org.vectorscoring.lucene;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.lucene.util.BytesRef;
 import org.vectorscoring.kernel.VectorKernel;
 
@@ -15,12 +16,19 @@ public final class QueryVector {
   private final float norm;
   private final VectorSimilarity similarity;
   private final VectorKernel kernel;
+  private final LongAdder scored;
 
   /**
    * @throws IllegalArgumentException when the vector is empty, not finite, or zero with cosine; the message names {@code field}
    */
   public QueryVector(String field, float[] vector, VectorSimilarity similarity, VectorKernel kernel) {
+    this(field, vector, similarity, kernel, null);
+  }
+
+  /** As {@link #QueryVector(String, float[], VectorSimilarity, VectorKernel)}, counting each stored vector scored in {@code scored}. */
+  public QueryVector(String field, float[] vector, VectorSimilarity similarity, VectorKernel kernel, LongAdder scored) {
     DenseVectorField.checkFinite(field, vector);
+    this.scored = scored;
     this.field = field;
     this.vector = vector.clone();
     this.norm = VectorKernel.norm(vector);
@@ -57,6 +65,9 @@ public final class QueryVector {
     if (stored.length != StoredVectorFormat.length(vector.length)) {
       throw new IllegalArgumentException("[" + field + "] holds a vector of [" + StoredVectorFormat.dims(stored)
           + "] dimensions, the query vector has [" + vector.length + "]");
+    }
+    if (scored != null) {
+      scored.increment();
     }
     return switch (similarity) {
       case COSINE -> VectorKernel.cosine(kernel.dotProduct(vector, stored.bytes, stored.offset), norm,

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.LeafReaderContext;
@@ -30,15 +31,25 @@ public final class VectorSimilarityQuery extends Query {
   private final QueryVector queryVector;
   private final Query filter;
   private final Float minSimilarity;
+  private final Runnable onSearch;
 
   /**
    * @param filter only documents matching it are scored; null for all documents with a vector
    * @param minSimilarity raw similarity a document needs (for l2, a distance it must not exceed); null for none
    */
   public VectorSimilarityQuery(QueryVector queryVector, Query filter, Float minSimilarity) {
+    this(queryVector, filter, minSimilarity, null);
+  }
+
+  /**
+   * As {@link #VectorSimilarityQuery(QueryVector, Query, Float)}, calling {@code onSearch} once per search that scores
+   * documents (on the first segment scored; weights created only for statistics do not count).
+   */
+  public VectorSimilarityQuery(QueryVector queryVector, Query filter, Float minSimilarity, Runnable onSearch) {
     this.queryVector = Objects.requireNonNull(queryVector);
     this.filter = filter;
     this.minSimilarity = minSimilarity;
+    this.onSearch = onSearch;
   }
 
   /** Scores all documents with a vector in the field. */
@@ -63,7 +74,7 @@ public final class VectorSimilarityQuery extends Query {
     if (filter != null) {
       Query rewritten = filter.rewrite(searcher);
       if (rewritten != filter) {
-        return new VectorSimilarityQuery(queryVector, rewritten, minSimilarity);
+        return new VectorSimilarityQuery(queryVector, rewritten, minSimilarity, onSearch);
       }
     }
     return this;
@@ -78,6 +89,7 @@ public final class VectorSimilarityQuery extends Query {
   private final class SimilarityWeight extends Weight {
     private final Weight filterWeight;
     private final float boost;
+    private final AtomicBoolean counted = new AtomicBoolean();
 
     SimilarityWeight(Weight filterWeight, float boost) {
       super(VectorSimilarityQuery.this);
@@ -97,6 +109,9 @@ public final class VectorSimilarityQuery extends Query {
         if (filterSupplier == null) {
           return null;
         }
+      }
+      if (onSearch != null && counted.compareAndSet(false, true)) {
+        onSearch.run();
       }
       final ScorerSupplier filtered = filterSupplier;
       return new ScorerSupplier() {

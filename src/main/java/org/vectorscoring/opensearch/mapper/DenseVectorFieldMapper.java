@@ -13,6 +13,7 @@ import org.vectorscoring.kernel.VectorKernel;
 import org.vectorscoring.lucene.DenseVectorField;
 import org.vectorscoring.lucene.VectorSimilarity;
 import org.vectorscoring.opensearch.VectorParsing;
+import org.vectorscoring.opensearch.stats.VectorScoringStats;
 
 /**
  * The {@code dense_vector} field: one vector of exactly {@code dims} finite numbers per document, stored with its
@@ -35,11 +36,13 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
         m -> toType(m).fieldType().similarity().externalName(), "cosine", "dot_product", "l2");
     private final Parameter<Map<String, String>> meta = Parameter.metaParam();
     private final VectorKernel kernel;
+    private final VectorScoringStats stats;
     private final int maxDims;
 
-    public Builder(String name, VectorKernel kernel, int maxDims) {
+    public Builder(String name, VectorKernel kernel, VectorScoringStats stats, int maxDims) {
       super(name);
       this.kernel = kernel;
+      this.stats = stats;
       this.maxDims = maxDims;
       this.dims = Parameter.intParam("dims", false, m -> toType(m).fieldType().dims(), -1).setValidator(d -> {
         if (d == -1) {
@@ -69,23 +72,25 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
     @Override
     public DenseVectorFieldMapper build(BuilderContext context) {
       DenseVectorFieldType type = new DenseVectorFieldType(buildFullName(context), dims.getValue(),
-          VectorSimilarity.fromName(similarity.getValue()), kernel, meta.getValue());
+          VectorSimilarity.fromName(similarity.getValue()), kernel, stats, meta.getValue());
       return new DenseVectorFieldMapper(name, type, multiFieldsBuilder.build(this, context), copyTo.build(), this);
     }
   }
 
-  /** The parser OpenSearch calls for {@code "type": "dense_vector"}, bound to the node's kernel and dims limit. */
-  public static TypeParser typeParser(VectorKernel kernel, int maxDims) {
-    return new TypeParser((name, context) -> new Builder(name, kernel, maxDims));
+  /** The parser OpenSearch calls for {@code "type": "dense_vector"}, bound to the node's kernel, counters and dims limit. */
+  public static TypeParser typeParser(VectorKernel kernel, VectorScoringStats stats, int maxDims) {
+    return new TypeParser((name, context) -> new Builder(name, kernel, stats, maxDims));
   }
 
   private final VectorKernel kernel;
+  private final VectorScoringStats stats;
   private final int maxDims;
 
   private DenseVectorFieldMapper(String simpleName, DenseVectorFieldType type, MultiFields multiFields, CopyTo copyTo,
       Builder builder) {
     super(simpleName, type, multiFields, copyTo);
     this.kernel = builder.kernel;
+    this.stats = builder.stats;
     this.maxDims = builder.maxDims;
   }
 
@@ -96,7 +101,7 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
 
   @Override
   public ParametrizedFieldMapper.Builder getMergeBuilder() {
-    return new Builder(simpleName(), kernel, maxDims).init(this);
+    return new Builder(simpleName(), kernel, stats, maxDims).init(this);
   }
 
   @Override

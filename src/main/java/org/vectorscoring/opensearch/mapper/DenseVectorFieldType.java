@@ -15,6 +15,7 @@ import org.opensearch.search.lookup.SearchLookup;
 import org.vectorscoring.kernel.VectorKernel;
 import org.vectorscoring.lucene.QueryVector;
 import org.vectorscoring.lucene.VectorSimilarity;
+import org.vectorscoring.opensearch.stats.VectorScoringStats;
 
 /**
  * What the rest of OpenSearch knows of a {@code dense_vector} field: its dimensions, default similarity and the
@@ -25,12 +26,15 @@ public final class DenseVectorFieldType extends MappedFieldType {
   private final int dims;
   private final VectorSimilarity similarity;
   private final VectorKernel kernel;
+  private final VectorScoringStats stats;
 
-  public DenseVectorFieldType(String name, int dims, VectorSimilarity similarity, VectorKernel kernel, Map<String, String> meta) {
+  public DenseVectorFieldType(String name, int dims, VectorSimilarity similarity, VectorKernel kernel, VectorScoringStats stats,
+      Map<String, String> meta) {
     super(name, false, false, true, TextSearchInfo.NONE, meta);
     this.dims = dims;
     this.similarity = similarity;
     this.kernel = kernel;
+    this.stats = stats;
   }
 
   public int dims() {
@@ -43,6 +47,11 @@ public final class DenseVectorFieldType extends MappedFieldType {
 
   public VectorKernel kernel() {
     return kernel;
+  }
+
+  /** The node's counters, which queries and scripts on this field add to. */
+  public VectorScoringStats stats() {
+    return stats;
   }
 
   @Override
@@ -61,7 +70,7 @@ public final class DenseVectorFieldType extends MappedFieldType {
     if (vector.length != dims) {
       throw new IllegalArgumentException("[" + name() + "] has [" + dims + "] dimensions, but the query vector has [" + vector.length + "]");
     }
-    return new QueryVector(name(), vector, similarity == null ? this.similarity : similarity, kernel);
+    return new QueryVector(name(), vector, similarity == null ? this.similarity : similarity, kernel, stats.documentsScoredCounter());
   }
 
   @Override

@@ -245,14 +245,16 @@ public final class VectorSimilarityQueryBuilder extends AbstractQueryBuilder<Vec
       throw new QueryShardException(context, "[" + NAME + "] field [" + field + "] is of type [" + type.typeName()
           + "], but only [dense_vector] fields can be scored by vector similarity");
     }
+    DenseVectorFieldType vectorType = (DenseVectorFieldType) type;
     QueryVector vector;
     try {
-      vector = ((DenseVectorFieldType) type).queryVector(queryVector, similarity);
+      vector = vectorType.queryVector(queryVector, similarity);
     } catch (IllegalArgumentException e) {
       throw new QueryShardException(context, "[" + NAME + "] " + e.getMessage());
     }
     Query filterQuery = filter == null ? null : filter.toQuery(context);
-    return new VectorSimilarityQuery(vector, filterQuery, minSimilarity);
+    // Counted when a searcher runs it, not here: a shard parses the query again for the fetch phase.
+    return new VectorSimilarityQuery(vector, filterQuery, minSimilarity, vectorType.stats()::onQuery);
   }
 
   @Override

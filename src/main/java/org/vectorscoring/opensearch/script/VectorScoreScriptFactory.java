@@ -2,6 +2,7 @@ package org.vectorscoring.opensearch.script;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.search.IndexSearcher;
 import org.opensearch.index.mapper.MappedFieldType;
@@ -52,12 +53,15 @@ final class VectorScoreScriptFactory implements ScoreScript.Factory {
       throw new IllegalArgumentException(prefix + "field [" + field + "] is of type [" + type.typeName()
           + "], but only [dense_vector] fields can be scored by vector similarity");
     }
+    DenseVectorFieldType vectorType = (DenseVectorFieldType) type;
     QueryVector queryVector;
     try {
-      queryVector = ((DenseVectorFieldType) type).queryVector(vector, similarity);
+      queryVector = vectorType.queryVector(vector, similarity);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(prefix + e.getMessage(), e);
     }
+    // Counted on the first segment scored, not here: a shard builds the script again for the fetch phase.
+    AtomicBoolean counted = new AtomicBoolean();
     return new ScoreScript.LeafFactory() {
       @Override
       public boolean needs_score() {
@@ -66,6 +70,9 @@ final class VectorScoreScriptFactory implements ScoreScript.Factory {
 
       @Override
       public ScoreScript newInstance(LeafReaderContext context) throws IOException {
+        if (counted.compareAndSet(false, true)) {
+          vectorType.stats().onScript();
+        }
         return new VectorScoreScript(params, lookup, searcher, context, queryVector);
       }
     };
