@@ -37,6 +37,8 @@ import org.opensearch.plugins.ScriptPlugin;
 import org.opensearch.plugins.SearchPlugin;
 import org.opensearch.script.ScriptContext;
 import org.opensearch.script.ScriptEngine;
+import org.vectorscoring.opensearch.aggregation.InternalSimilarityMatrix;
+import org.vectorscoring.opensearch.aggregation.SimilarityMatrixAggregationBuilder;
 import org.vectorscoring.opensearch.mapper.DenseVectorFieldMapper;
 import org.vectorscoring.opensearch.query.VectorSimilarityQueryBuilder;
 import org.vectorscoring.opensearch.script.VectorScoringScriptEngine;
@@ -68,6 +70,12 @@ public class VectorScoringPlugin extends Plugin implements ActionPlugin, MapperP
   @Override
   public Map<String, Mapper.TypeParser> getMappers() {
     return Map.of(DenseVectorFieldMapper.CONTENT_TYPE, DenseVectorFieldMapper.typeParser(settings.kernel(), stats, settings.maxDims()));
+  }
+
+  @Override
+  public List<AggregationSpec> getAggregations() {
+    return List.of(new AggregationSpec(SimilarityMatrixAggregationBuilder.NAME, SimilarityMatrixAggregationBuilder::new,
+        SimilarityMatrixAggregationBuilder::parse).addResultReader(InternalSimilarityMatrix::new));
   }
 
   @Override

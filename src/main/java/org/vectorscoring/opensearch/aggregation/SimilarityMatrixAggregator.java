@@ -1,0 +1,161 @@
+package org.vectorscoring.opensearch.aggregation;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Scorable;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.SimpleCollector;
+import org.opensearch.search.aggregations.Aggregator;
+import org.opensearch.search.aggregations.InternalAggregation;
+import org.opensearch.search.aggregations.LeafBucketCollector;
+import org.opensearch.search.aggregations.LeafBucketCollectorBase;
+import org.opensearch.search.aggregations.metrics.MetricsAggregator;
+import org.opensearch.search.internal.SearchContext;
+import org.vectorscoring.lucene.StoredVectorFormat;
+
+/**
+ * Collects, per bucket, the shard's best {@code size} documents with a vector (by score, ties by key), and once per
+ * shard the columns of {@code columns.filter}. The matrix itself is computed on the final reduce, once. Retained
+ * vectors are accounted to the request circuit breaker as they are kept.
+ */
+final class SimilarityMatrixAggregator extends MetricsAggregator {
+
+  private final MatrixRequest request;
+  private final Map<Long, TopCandidates> rowsByBucket = new HashMap<>();
+  private List<MatrixCandidate> columns;
+
+  SimilarityMatrixAggregator(String name, MatrixRequest request, SearchContext context, Aggregator parent, Map<String, Object> metadata)
+      throws IOException {
+    super(name, context, parent, metadata);
+    this.request = request;
+  }
+
+  @Override
+  public ScoreMode scoreMode() {
+    return ScoreMode.COMPLETE;
+  }
+
+  @Override
+  public LeafBucketCollector getLeafCollector(LeafReaderContext ctx, LeafBucketCollector sub) throws IOException {
+    BinaryDocValues vectors = ctx.reader().getBinaryDocValues(request.fieldType().name());
+    if (vectors == null) {
+      return LeafBucketCollector.NO_OP_COLLECTOR;
+    }
+    DocumentKeys keys = DocumentKeys.forLeaf(ctx.reader(), request.keyField());
+    return new LeafBucketCollectorBase(sub, null) {
+      private Scorable scorer;
+
+      @Override
+      public void setScorer(Scorable scorer) throws IOException {
+        this.scorer = scorer;
+        super.setScorer(scorer);
+      }
+
+      @Override
+      public void collect(int doc, long bucket) throws IOException {
+        if (vectors.advanceExact(doc) == false) {
+          return;
+        }
+        float score = scorer == null ? 0f : scorer.score();
+        TopCandidates top = rowsByBucket.computeIfAbsent(bucket, b -> new TopCandidates(request.size()));
+        if (top.mayAccept(score) == false) {
+          return;
+        }
+        String key = keys.key(doc);
+        if (key != null) {
+          addRequestCircuitBreakerBytes(top.offer(new MatrixCandidate(score, key, StoredVectorFormat.decode(vectors.binaryValue()))));
+        }
+      }
+    };
+  }
+
+  @Override
+  public InternalAggregation buildAggregation(long bucket) throws IOException {
+    TopCandidates top = rowsByBucket.get(bucket);
+    List<MatrixCandidate> rows = top == null ? List.of() : top.sorted();
+    request.fieldType().stats().onMatrix();
+    return result(rows);
+  }
+
+  @Override
+  public InternalAggregation buildEmptyAggregation() {
+    try {
+      return result(List.of());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private InternalSimilarityMatrix result(List<MatrixCandidate> rows) throws IOException {
+    InternalSimilarityMatrix.Columns mode;
+    if (request.columnsVectors() != null) {
+      mode = InternalSimilarityMatrix.Columns.VECTORS;
+    } else if (request.columnsQuery() != null) {
+      mode = InternalSimilarityMatrix.Columns.FILTER;
+    } else {
+      mode = InternalSimilarityMatrix.Columns.ROWS;
+    }
+    return new InternalSimilarityMatrix(name, request.similarity(), request.size(), mode, request.columnsSize(), rows,
+        mode == InternalSimilarityMatrix.Columns.ROWS ? List.of() : columns(), request.fieldType().kernel().name(), null, metadata());
+  }
+
+  /** The shard's column candidates: given vectors, or the best of {@code columns.filter} over the whole shard. */
+  private List<MatrixCandidate> columns() throws IOException {
+    if (columns != null) {
+      return columns;
+    }
+    if (request.columnsVectors() != null) {
+      List<MatrixCandidate> given = new ArrayList<>();
+      for (int i = 0; i < request.columnsVectors().length; i++) {
+        given.add(new MatrixCandidate(0f, Integer.toString(i), request.columnsVectors()[i]));
+      }
+      return columns = given;
+    }
+    IndexSearcher searcher = new IndexSearcher(context.searcher().getIndexReader());
+    searcher.setQueryCache(null);
+    TopCandidates top = new TopCandidates(request.columnsSize());
+    searcher.search(request.columnsQuery(), new SimpleCollector() {
+      private BinaryDocValues vectors;
+      private DocumentKeys keys;
+      private Scorable scorer;
+
+      @Override
+      protected void doSetNextReader(LeafReaderContext ctx) throws IOException {
+        vectors = ctx.reader().getBinaryDocValues(request.fieldType().name());
+        keys = DocumentKeys.forLeaf(ctx.reader(), request.keyField());
+      }
+
+      @Override
+      public void setScorer(Scorable scorer) {
+        this.scorer = scorer;
+      }
+
+      @Override
+      public void collect(int doc) throws IOException {
+        if (vectors == null || vectors.advanceExact(doc) == false) {
+          return;
+        }
+        float score = scorer.score();
+        if (top.mayAccept(score) == false) {
+          return;
+        }
+        String key = keys.key(doc);
+        if (key != null) {
+          addRequestCircuitBreakerBytes(top.offer(new MatrixCandidate(score, key, StoredVectorFormat.decode(vectors.binaryValue()))));
+        }
+      }
+
+      @Override
+      public ScoreMode scoreMode() {
+        return ScoreMode.COMPLETE;
+      }
+    });
+    return columns = top.sorted();
+  }
+}
