@@ -1,0 +1,109 @@
+package org.vectorscoring.opensearch.aggregation;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.opensearch.common.io.stream.BytesStreamOutput;
+import org.opensearch.common.xcontent.XContentHelper;
+import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.core.common.bytes.BytesReference;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.xcontent.ToXContent;
+import org.opensearch.search.aggregations.InternalAggregation;
+import org.opensearch.search.aggregations.pipeline.PipelineAggregator;
+import org.opensearch.test.OpenSearchTestCase;
+import org.vectorscoring.lucene.VectorSimilarity;
+
+/** The result's wire round trip, its reduce in random partial steps, and the JSON of contract §6. */
+public class InternalSimilarityMatrixTests extends OpenSearchTestCase {
+
+  public void testWireRoundTrip() throws IOException {
+    InternalSimilarityMatrix original = randomShardResult(randomIntBetween(1, 6), randomFrom(InternalSimilarityMatrix.Columns.values()));
+    InternalSimilarityMatrix reduced = (InternalSimilarityMatrix) original.reduce(List.of(original), finalReduce());
+    for (InternalSimilarityMatrix m : List.of(original, reduced)) {
+      BytesStreamOutput out = new BytesStreamOutput();
+      m.writeTo(out);
+      StreamInput in = out.bytes().streamInput();
+      InternalSimilarityMatrix read = new InternalSimilarityMatrix(in);
+      assertEquals(m, read);
+      assertEquals(0, in.available());
+    }
+  }
+
+  public void testPartialReducesGiveTheSameMatrixAsOne() {
+    int dims = randomIntBetween(1, 8);
+    InternalSimilarityMatrix.Columns mode = randomFrom(InternalSimilarityMatrix.Columns.ROWS, InternalSimilarityMatrix.Columns.FILTER);
+    int size = randomIntBetween(1, 10);
+    VectorSimilarity similarity = randomFrom(VectorSimilarity.values());
+    List<InternalAggregation> shards = new ArrayList<>();
+    for (int i = 0; i < randomIntBetween(1, 6); i++) {
+      shards.add(randomShardResult(dims, mode, size, similarity));
+    }
+    InternalSimilarityMatrix once = (InternalSimilarityMatrix) shards.get(0).reduce(shards, finalReduce());
+    List<InternalAggregation> shuffled = new ArrayList<>(shards);
+    Collections.shuffle(shuffled, random());
+    int split = randomIntBetween(1, shuffled.size());
+    InternalAggregation partial = shuffled.get(0).reduce(shuffled.subList(0, split), partialReduce());
+    List<InternalAggregation> rest = new ArrayList<>(shuffled.subList(split, shuffled.size()));
+    rest.add(partial);
+    InternalSimilarityMatrix twice = (InternalSimilarityMatrix) partial.reduce(rest, finalReduce());
+    assertEquals(once.rowKeys(), twice.rowKeys());
+    assertEquals(once.columnKeys(), twice.columnKeys());
+    assertTrue(java.util.Arrays.deepEquals(once.matrix(), twice.matrix()));
+  }
+
+  public void testJsonAsTheContractShowsIt() throws IOException {
+    List<MatrixCandidate> rows = List.of(new MatrixCandidate(2f, "d1", new float[] {1, 0}), new MatrixCandidate(1f, "d7", new float[] {0, 1}));
+    List<MatrixCandidate> cols = List.of(new MatrixCandidate(0f, "0", new float[] {1, 1}));
+    InternalSimilarityMatrix shard = new InternalSimilarityMatrix("sims", VectorSimilarity.COSINE, 2, InternalSimilarityMatrix.Columns.VECTORS,
+        2, rows, cols, "scalar", null, null);
+    InternalSimilarityMatrix result = (InternalSimilarityMatrix) shard.reduce(List.of(shard), finalReduce());
+    var builder = org.opensearch.common.xcontent.json.JsonXContent.contentBuilder().startObject();
+    result.toXContent(builder, ToXContent.EMPTY_PARAMS);
+    Map<String, Object> json = XContentHelper.convertToMap(BytesReference.bytes(builder.endObject()), false, XContentType.JSON).v2();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> sims = (Map<String, Object>) json.get("sims");
+    assertEquals("cosine", sims.get("similarity"));
+    assertEquals(List.of("d1", "d7"), sims.get("rows"));
+    assertEquals(List.of("0"), sims.get("columns"));
+    List<?> matrix = (List<?>) sims.get("matrix");
+    assertEquals(2, matrix.size());
+    assertEquals(0.70710677, ((Number) ((List<?>) matrix.get(0)).get(0)).doubleValue(), 1e-6);
+  }
+
+  private static InternalSimilarityMatrix randomShardResult(int dims, InternalSimilarityMatrix.Columns mode) {
+    return randomShardResult(dims, mode, randomIntBetween(1, 10), randomFrom(VectorSimilarity.values()));
+  }
+
+  /** A shard's result; every shard of one request has the same size and similarity. */
+  private static InternalSimilarityMatrix randomShardResult(int dims, InternalSimilarityMatrix.Columns mode, int size,
+      VectorSimilarity similarity) {
+    List<MatrixCandidate> rows = candidates(randomIntBetween(0, size), dims);
+    rows.sort(MatrixCandidate.BEST_FIRST);
+    List<MatrixCandidate> cols = mode == InternalSimilarityMatrix.Columns.ROWS ? List.of() : candidates(randomIntBetween(1, 5), dims);
+    return new InternalSimilarityMatrix("sims", similarity, size, mode, 5, rows, cols,
+        "scalar", null, null);
+  }
+
+  private static List<MatrixCandidate> candidates(int n, int dims) {
+    List<MatrixCandidate> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      float[] v = new float[dims];
+      for (int k = 0; k < dims; k++) {
+        v[k] = randomFloat();
+      }
+      out.add(new MatrixCandidate(randomInt(5), randomAlphaOfLength(3), v));
+    }
+    return out;
+  }
+
+  private static InternalAggregation.ReduceContext finalReduce() {
+    return InternalAggregation.ReduceContext.forFinalReduction(null, null, b -> {}, PipelineAggregator.PipelineTree.EMPTY);
+  }
+
+  private static InternalAggregation.ReduceContext partialReduce() {
+    return InternalAggregation.ReduceContext.forPartialReduction(null, null, () -> PipelineAggregator.PipelineTree.EMPTY);
+  }
+}
