@@ -76,4 +76,16 @@ final class ScalarKernelSupport implements KernelSupport {
     }
     return s0 + s1;
   }
+
+  @Override
+  public void dotProducts(float[][] a, float[][] b, float[][] out, int dims, boolean symmetric) {
+    for (int i = 0; i < a.length; i++) {
+      for (int j = symmetric ? i : 0; j < b.length; j++) {
+        out[i][j] = dot(a[i], b[j], dims);
+        if (symmetric) {
+          out[j][i] = out[i][j];
+        }
+      }
+    }
+  }
 }

@@ -72,6 +72,27 @@ public final class VectorKernel {
     return support.squaredDistance(q, bytes, offset, q.length);
   }
 
+  /**
+   * All dot products between the rows of {@code a} and of {@code b}: {@code out[i][j] = a[i] · b[j]}, computed in
+   * register tiles so each loaded vector serves several outputs. Pass the same array twice for a symmetric result
+   * computed once per pair.
+   *
+   * @return a new {@code a.length × b.length} matrix
+   */
+  public float[][] dotProducts(float[][] a, float[][] b) {
+    int dims = a.length > 0 ? a[0].length : b.length > 0 ? b[0].length : 0;
+    for (float[][] set : new float[][][] {a, b}) {
+      for (float[] v : set) {
+        if (v.length != dims) {
+          throw new IllegalArgumentException("all vectors need the same dimensions: found [" + v.length + "] and [" + dims + "]");
+        }
+      }
+    }
+    float[][] out = new float[a.length][b.length];
+    support.dotProducts(a, b, out, dims, a == b);
+    return out;
+  }
+
   /** Cosine of two vectors, computing both norms: prefer {@link #cosine(float, float, float)} with stored norms. */
   public float cosine(float[] a, float[] b) {
     return cosine(dotProduct(a, b), norm(a), norm(b));

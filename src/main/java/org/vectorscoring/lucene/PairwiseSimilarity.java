@@ -22,29 +22,43 @@ public final class PairwiseSimilarity {
     return pairwise(a, b, similarity, VectorKernel.best());
   }
 
-  /** As {@link #pairwise(float[][], float[][], VectorSimilarity)}, on the given kernel. */
+  /**
+   * As {@link #pairwise(float[][], float[][], VectorSimilarity)}, on the given kernel. Pass the same array twice for a
+   * square matrix: each pair is computed once, the result is exactly symmetric, and a non-zero vector's cosine with
+   * itself is exactly 1.
+   */
   public static float[][] pairwise(float[][] a, float[][] b, VectorSimilarity similarity, VectorKernel kernel) {
     checkDims(a, b);
-    float[][] out = new float[a.length][b.length];
-    if (similarity == VectorSimilarity.COSINE) {
-      // Normalise each vector once, so every cell is a single dot product.
-      float[][] na = normalized(a);
-      float[][] nb = a == b ? na : normalized(b);
-      for (int i = 0; i < a.length; i++) {
-        for (int j = 0; j < b.length; j++) {
-          out[i][j] = Math.max(-1f, Math.min(1f, kernel.dotProduct(na[i], nb[j])));
+    switch (similarity) {
+      case COSINE -> {
+        // Normalise each vector once, so every cell is a single dot product, computed in register tiles.
+        float[][] na = normalized(a);
+        float[][] out = kernel.dotProducts(na, a == b ? na : normalized(b));
+        for (int i = 0; i < out.length; i++) {
+          for (int j = 0; j < out[i].length; j++) {
+            out[i][j] = Math.max(-1f, Math.min(1f, out[i][j]));
+          }
+          if (a == b && VectorKernel.norm(a[i]) != 0f) {
+            out[i][i] = 1f;
+          }
         }
+        return out;
       }
-    } else {
-      for (int i = 0; i < a.length; i++) {
-        for (int j = 0; j < b.length; j++) {
-          out[i][j] = similarity == VectorSimilarity.DOT_PRODUCT
-              ? kernel.dotProduct(a[i], b[j])
-              : (float) Math.sqrt(kernel.squaredDistance(a[i], b[j]));
+      case DOT_PRODUCT -> {
+        return kernel.dotProducts(a, b);
+      }
+      case L2 -> {
+        // Directly, not from norms and dot products: that identity cancels badly for nearby vectors.
+        float[][] out = new float[a.length][b.length];
+        for (int i = 0; i < a.length; i++) {
+          for (int j = 0; j < b.length; j++) {
+            out[i][j] = (float) Math.sqrt(kernel.squaredDistance(a[i], b[j]));
+          }
         }
+        return out;
       }
+      default -> throw new AssertionError(similarity);
     }
-    return out;
   }
 
   /** The matrix between the vectors that documents {@code rowDocs} and {@code columnDocs} (top-level ids) hold in {@code field}. */

@@ -153,6 +153,28 @@ public class VectorKernelTests extends LuceneTestCase {
     assertEquals(5e30f, VectorKernel.norm(huge), 1e24f);
   }
 
+  public void testDotProductMatricesMatchTheReference() {
+    for (VectorKernel kernel : kernels()) {
+      for (int iter = 0; iter < 5; iter++) {
+        int dims = TAIL_SIZES[random().nextInt(TAIL_SIZES.length)];
+        float[][] a = randomMatrix(random().nextInt(11), dims);
+        float[][] b = random().nextBoolean() ? a : randomMatrix(random().nextInt(11), dims);
+        float[][] out = kernel.dotProducts(a, b);
+        assertEquals(a.length, out.length);
+        for (int i = 0; i < a.length; i++) {
+          assertEquals(b.length, out[i].length);
+          for (int j = 0; j < b.length; j++) {
+            assertClose(kernel + " [" + i + "][" + j + "] of " + a.length + "x" + b.length + "x" + dims, referenceDot(a[i], b[j]), out[i][j],
+                sumAbsProducts(a[i], b[j]), dims);
+            if (a == b) {
+              assertEquals(out[i][j], out[j][i], 0f);
+            }
+          }
+        }
+      }
+    }
+  }
+
   public void testDimensionMismatchIsRejected() {
     for (VectorKernel kernel : kernels()) {
       IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> kernel.dotProduct(new float[3], new float[4]));
@@ -163,6 +185,8 @@ public class VectorKernelTests extends LuceneTestCase {
       assertEquals("stored vector of [4] dimensions at offset [5] does not fit in [20] bytes", e.getMessage());
       e = expectThrows(IllegalArgumentException.class, () -> kernel.squaredDistance(new float[1], new byte[8], -1));
       assertEquals("stored vector of [1] dimensions at offset [-1] does not fit in [8] bytes", e.getMessage());
+      e = expectThrows(IllegalArgumentException.class, () -> kernel.dotProducts(new float[][] {{1, 2}}, new float[][] {{1}}));
+      assertEquals("all vectors need the same dimensions: found [1] and [2]", e.getMessage());
     }
   }
 
@@ -174,6 +198,14 @@ public class VectorKernelTests extends LuceneTestCase {
       sizes[i] = 1 + random().nextInt(4096);
     }
     return sizes;
+  }
+
+  private static float[][] randomMatrix(int rows, int dims) {
+    float[][] m = new float[rows][];
+    for (int i = 0; i < rows; i++) {
+      m[i] = randomVector(random(), dims, 1f);
+    }
+    return m;
   }
 
   static float[] randomVector(Random random, int dims, float scale) {

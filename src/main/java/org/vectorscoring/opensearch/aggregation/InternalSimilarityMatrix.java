@@ -128,7 +128,8 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
 
   private float[][] compute(List<MatrixCandidate> rowCandidates, List<MatrixCandidate> columnCandidates, ReduceContext reduceContext) {
     float[][] a = rowCandidates.stream().map(MatrixCandidate::vector).toArray(float[][]::new);
-    float[][] b = columnCandidates.stream().map(MatrixCandidate::vector).toArray(float[][]::new);
+    // The same array for an n×n matrix: the kernel then computes each pair once and mirrors it.
+    float[][] b = columnCandidates == rowCandidates ? a : columnCandidates.stream().map(MatrixCandidate::vector).toArray(float[][]::new);
     // The matrix and the normalised copies the kernel makes, reserved before they are allocated.
     int dims = a.length > 0 ? a[0].length : 0;
     long bytes = 16L * (a.length + b.length) + (long) a.length * b.length * Float.BYTES + (long) (a.length + b.length) * dims * Float.BYTES;
