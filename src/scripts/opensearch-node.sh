@@ -21,6 +21,7 @@ OSN_HTTP_PORT=""
 OSN_TRANSPORT_PORT=""
 OSN_RUNNER_PID=""     # our child: runuser (as root) or the node's JVM itself
 OSN_PID=""            # the node's JVM
+OSN_SESSION=""        # the session (and process group) the runner leads, when setsid is available
 
 osn_log() { echo "[node] $*" >&2; }
 
@@ -50,7 +51,12 @@ osn_distribution_zip() {
   if [ ! -s "$zip" ]; then
     osn_require_cmd mvn || return 1
     osn_log "fetching the OpenSearch $version distribution from Maven Central into $repo (~160 MB, once)"
-    mvn -B -ntp -q -Dstyle.color=never -Dmaven.repo.local="$repo" \
+    local opts="${MAVEN_OPTS:-}"
+    if [ "$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 |
+      sed -n 's/.*java.specification.version = \([0-9]*\).*/\1/p')" -ge 24 ] 2>/dev/null; then
+      opts="$opts --sun-misc-unsafe-memory-access=allow"  # Maven's Guava warns on JDK 24+
+    fi
+    MAVEN_OPTS="$opts" mvn -B -ntp -q -Dmaven.repo.local="$repo" \
       org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get \
       -Dartifact="org.opensearch.distribution.integ-test-zip:opensearch:$version:zip" -Dtransitive=false >&2 || {
       echo "Could not resolve org.opensearch.distribution.integ-test-zip:opensearch:$version:zip (network? proxy settings in ~/.m2/settings.xml?)" >&2
@@ -151,8 +157,9 @@ EOF
 
 osn_url() { echo "http://127.0.0.1:$OSN_HTTP_PORT"; }
 
-# Starts the node in the background (as OSN_USER when set). Must not run in a subshell: the caller's shell
-# becomes the parent that later waits for it. Sets OSN_RUNNER_PID.
+# Starts the node in the background (as OSN_USER when set), in a session of its own. Must not run in a
+# subshell: the caller's shell becomes the parent that later waits for it. Sets OSN_RUNNER_PID. The caller
+# should trap EXIT, INT, TERM and HUP to call osn_stop.
 osn_start() {
   local heap="${OSN_HEAP:-512m}"
   local -a as_user=()
@@ -164,6 +171,12 @@ osn_start() {
     fi
     as_user=(runuser -u "$OSN_USER" --)
   fi
+  # Its own session: a Ctrl-C on the terminal reaches only the caller, whose trap stops the node by PID
+  # (runuser would otherwise catch SIGINT itself and SIGKILL the node 2 s after a SIGTERM).
+  OSN_SESSION=""
+  if command -v setsid >/dev/null 2>&1; then
+    as_user=(setsid "${as_user[@]}")
+  fi
   osn_log "starting OpenSearch on $(osn_url) (heap $heap${OSN_USER:+, as user $OSN_USER}); log: $OSN_HOME/logs/console.log"
   (cd "$OSN_HOME" && exec "${as_user[@]}" env \
     OPENSEARCH_JAVA_HOME="$JAVA_HOME" JAVA_HOME="$JAVA_HOME" \
@@ -171,6 +184,8 @@ osn_start() {
     "$OSN_HOME/bin/opensearch" -p "$OSN_HOME/opensearch.pid" >"$OSN_HOME/logs/console.log" 2>&1 </dev/null) &
   OSN_RUNNER_PID=$!
   OSN_PID=""
+  # setsid execs in place (a background job is no group leader), so the runner leads the new session.
+  [ "${as_user[0]:-}" != setsid ] || OSN_SESSION="$OSN_RUNNER_PID"
 }
 
 # The node's JVM PID: from its pidfile, or (before it has written one) the runner's child / the runner itself.
@@ -232,6 +247,15 @@ osn_stop() {
     fi
   fi
   wait "$OSN_RUNNER_PID" 2>/dev/null || true
+  # Stopped during startup, bin/opensearch may leave its helper JVMs (options parser, keystore tool) behind:
+  # end whatever is left of the session we started.
+  if [ -n "$OSN_SESSION" ] && [ -n "$(ps -o pid= -s "$OSN_SESSION" 2>/dev/null)" ]; then
+    kill -TERM -- "-$OSN_SESSION" 2>/dev/null || true
+    waited=0
+    while [ -n "$(ps -o pid= -s "$OSN_SESSION" 2>/dev/null)" ] && [ "$waited" -lt 10 ]; do sleep 1; waited=$((waited + 1)); done
+    [ -z "$(ps -o pid= -s "$OSN_SESSION" 2>/dev/null)" ] || kill -KILL -- "-$OSN_SESSION" 2>/dev/null || true
+  fi
+  OSN_SESSION=""
   OSN_RUNNER_PID=""
   OSN_PID=""
   osn_log "stopped"
