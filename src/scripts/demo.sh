@@ -33,6 +33,19 @@ osn_require_cmd mvn
 osn_require_cmd unzip
 if command -v python3 >/dev/null 2>&1; then HAVE_PYTHON=true; else HAVE_PYTHON=false; fi
 
+# Ports first, to fail before the build when an explicit one is taken.
+if [ -z "$PORT" ]; then
+  PORT=$(osn_free_port 9200)
+  [ "$PORT" = 9200 ] || echo "Port 9200 is taken on 127.0.0.1: using $PORT instead."
+elif ! [[ "$PORT" =~ ^[0-9]+$ ]]; then
+  echo "--port needs a number, not '$PORT'" >&2
+  exit 2
+elif ! osn_port_free "$PORT"; then
+  echo "Port $PORT is taken on 127.0.0.1; free it or pick another with --port." >&2
+  exit 1
+fi
+TRANSPORT_PORT=$(osn_free_port 9300)
+
 # ---------------------------------------------------------------------------------------------------------------
 # Output helpers
 
@@ -95,7 +108,8 @@ if [ "$(java_major "$JAVA_HOME")" -ge 24 ]; then
   # Maven's own Guava warns about sun.misc.Unsafe on JDK 24+; not our code, so keep the output clean.
   export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 fi
-mvn -B -ntp -q -Dstyle.color=never -DskipTests package
+# (Maven 3.8 prints colour resets even in batch mode; drop them.)
+mvn -B -ntp -q -DskipTests package 2>&1 | sed 's/\x1b\[[0-9;]*m//g'
 PLUGIN_ZIP=$(ls target/vector-scoring-*.zip)
 echo "built $PLUGIN_ZIP"
 
@@ -105,14 +119,6 @@ osn_unpack "$DIST_ZIP" target/demo
 osn_install_plugin "$PLUGIN_ZIP"
 osn_ensure_user
 
-if [ -z "$PORT" ]; then
-  PORT=$(osn_free_port 9200)
-  [ "$PORT" = 9200 ] || echo "Port 9200 is taken on 127.0.0.1: using $PORT instead."
-elif ! osn_port_free "$PORT"; then
-  echo "Port $PORT is taken on 127.0.0.1; free it or pick another with --port." >&2
-  exit 1
-fi
-TRANSPORT_PORT=$(osn_free_port 9300)
 osn_configure "$PORT" "$TRANSPORT_PORT"
 
 section "Start the node"
@@ -121,6 +127,7 @@ on_signal() { echo; osn_stop; exit "$1"; }
 trap on_exit EXIT
 trap 'on_signal 130' INT
 trap 'on_signal 143' TERM
+trap 'on_signal 129' HUP
 osn_start
 osn_wait_health 180
 
