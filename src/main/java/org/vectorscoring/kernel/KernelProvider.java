@@ -61,7 +61,8 @@ final class KernelProvider {
       LOG.log(System.Logger.Level.WARNING, "ignoring " + FORCE_PROPERTY + "=" + forced + ", expected [scalar] or [panama]");
       chosen = PANAMA != null ? PANAMA : SCALAR;
     }
-    LOG.log(System.Logger.Level.INFO, "vector scoring kernel: " + chosen.name());
+    // DEBUG: hosts log the choice their own way (OpenSearch prints JUL output as [stderr] warnings).
+    LOG.log(System.Logger.Level.DEBUG, "vector scoring kernel: " + chosen.name());
     return chosen;
   }
 

@@ -29,7 +29,7 @@ public final class VectorParsing {
     }
     float[] vector = new float[dims < 0 ? 16 : dims];
     int count = 0;
-    while ((token = parser.nextToken()) != Token.END_ARRAY) {
+    while ((token = next(parser, name, count)) != Token.END_ARRAY) {
       if (token == Token.START_ARRAY) {
         throw new IllegalArgumentException(name + " takes one vector of numbers, but element [" + count + "] is an array");
       }
@@ -59,6 +59,24 @@ public final class VectorParsing {
       vector = Arrays.copyOf(vector, count);
     }
     return vector;
+  }
+
+  // JSON has no NaN or Infinity: the parser rejects them before we see a token, so say which element it was.
+  private static Token next(XContentParser parser, String name, int index) throws IOException {
+    try {
+      return parser.nextToken();
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException(name + " element [" + index + "] is not a number JSON allows (" + firstLine(e.getMessage())
+          + "); vectors take finite numbers only", e);
+    }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.vectorscoring.opensearch;
 
 import java.util.List;
+import org.apache.logging.log4j.LogManager;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Setting.Property;
 import org.opensearch.common.settings.Settings;
@@ -29,6 +30,8 @@ public final class VectorScoringSettings {
 
   public VectorScoringSettings(Settings settings) {
     this.kernel = VectorKernel.select(SIMD_ENABLED.get(settings));
+    LogManager.getLogger(VectorScoringSettings.class).info("vector scoring kernel: [{}] ({}: {})", kernel.name(), SIMD_ENABLED.getKey(),
+        SIMD_ENABLED.get(settings));
     this.matrixMaxSize = MATRIX_MAX_SIZE.get(settings);
     this.maxDims = MAX_DIMS.get(settings);
   }

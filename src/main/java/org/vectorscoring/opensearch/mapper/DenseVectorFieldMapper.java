@@ -24,6 +24,9 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
 
   public static final String CONTENT_TYPE = "dense_vector";
 
+  // Not a number anyone writes for dims, so every written value, -1 included, gets the range message.
+  private static final int UNSET_DIMS = Integer.MIN_VALUE;
+
   private static DenseVectorFieldMapper toType(FieldMapper in) {
     return (DenseVectorFieldMapper) in;
   }
@@ -32,8 +35,9 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
   public static final class Builder extends ParametrizedFieldMapper.Builder {
 
     private final Parameter<Integer> dims;
+    // Always shown by GET _mapping, default or not: which similarity scores a field is worth seeing.
     private final Parameter<String> similarity = Parameter.restrictedStringParam("similarity", false,
-        m -> toType(m).fieldType().similarity().externalName(), "cosine", "dot_product", "l2");
+        m -> toType(m).fieldType().similarity().externalName(), "cosine", "dot_product", "l2").alwaysSerialize();
     private final Parameter<Map<String, String>> meta = Parameter.metaParam();
     private final VectorKernel kernel;
     private final VectorScoringStats stats;
@@ -44,8 +48,8 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
       this.kernel = kernel;
       this.stats = stats;
       this.maxDims = maxDims;
-      this.dims = Parameter.intParam("dims", false, m -> toType(m).fieldType().dims(), -1).setValidator(d -> {
-        if (d == -1) {
+      this.dims = Parameter.intParam("dims", false, m -> toType(m).fieldType().dims(), UNSET_DIMS).setValidator(d -> {
+        if (d == UNSET_DIMS) {
           throw new MapperParsingException("[" + name + "] of type [" + CONTENT_TYPE + "] needs [dims], the number of dimensions");
         }
         if (d < 1 || d > maxDims) {

@@ -31,9 +31,10 @@ public class DenseVectorFieldMapperTests extends MapperTestCase {
     return List.of(new VectorScoringPlugin(Settings.builder().put("vector_scoring.max_dims", 2048).build()));
   }
 
+  // With the similarity: GET _mapping always shows it, so that is how the minimal mapping reads back.
   @Override
   protected void minimalMapping(XContentBuilder b) throws IOException {
-    b.field("type", "dense_vector").field("dims", 4);
+    b.field("type", "dense_vector").field("dims", 4).field("similarity", "cosine");
   }
 
   @Override
@@ -45,7 +46,8 @@ public class DenseVectorFieldMapperTests extends MapperTestCase {
   protected void registerParameters(ParameterChecker checker) throws IOException {
     checker.registerConflictCheck("dims", fieldMapping(this::minimalMapping),
         fieldMapping(b -> b.field("type", "dense_vector").field("dims", 5)));
-    checker.registerConflictCheck("similarity", b -> b.field("similarity", "l2"));
+    checker.registerConflictCheck("similarity", fieldMapping(this::minimalMapping),
+        fieldMapping(b -> b.field("type", "dense_vector").field("dims", 4).field("similarity", "l2")));
   }
 
   @Override
@@ -77,11 +79,13 @@ public class DenseVectorFieldMapperTests extends MapperTestCase {
       XContentBuilder mapping = fieldMapping(b -> b.field("type", "dense_vector").field("dims", 3).field("similarity", similarity.externalName()));
       service = createMapperService(mapping);
       assertEquals(similarity, ((DenseVectorFieldType) service.fieldType("field")).similarity());
-      // As for every OpenSearch field, a parameter set to its default is left out of the stored mapping.
-      String expected = similarity == VectorSimilarity.COSINE
-          ? fieldMapping(b -> b.field("type", "dense_vector").field("dims", 3)).toString()
-          : mapping.toString();
-      assertEquals(expected, service.documentMapper().mappingSource().toString());
+      assertEquals(mapping.toString(), service.documentMapper().mappingSource().toString());
+    }
+    // The default similarity is shown even when the mapping left it out.
+    service = createMapperService(fieldMapping(b -> b.field("type", "dense_vector").field("dims", 3)));
+    assertEquals(fieldMapping(b -> b.field("type", "dense_vector").field("dims", 3).field("similarity", "cosine")).toString(),
+        service.documentMapper().mappingSource().toString());
+    {
     }
   }
 
@@ -120,6 +124,16 @@ public class DenseVectorFieldMapperTests extends MapperTestCase {
     }
   }
 
+  public void testJsonNaNLiteralsNameTheElement() throws IOException {
+    DocumentMapper mapper = createDocumentMapper(fieldMapping(this::minimalMapping));
+    for (String literal : new String[] {"NaN", "Infinity", "-Infinity"}) {
+      MapperParsingException e = expectThrows(MapperParsingException.class,
+          () -> mapper.parse(new SourceToParse("test", "1", new BytesArray("{\"field\": [1, " + literal + ", 3, 4]}"), XContentType.JSON)));
+      assertTrue(e.getCause().getMessage(), e.getCause().getMessage().startsWith("[field] element [1] is not a number JSON allows ("));
+      assertTrue(e.getCause().getMessage(), e.getCause().getMessage().endsWith("); vectors take finite numbers only"));
+    }
+  }
+
   public void testOneVectorPerDocument() throws IOException {
     // copy_to is the way a second value can reach the same field in one document.
     DocumentMapper mapper = createDocumentMapper(mapping(b -> {
@@ -134,6 +148,7 @@ public class DenseVectorFieldMapperTests extends MapperTestCase {
   public void testMappingErrors() {
     assertMappingRejected(b -> b.field("type", "dense_vector"), "[field] of type [dense_vector] needs [dims], the number of dimensions");
     assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", 0), "[field] [dims] must be between [1] and [2048], not [0]");
+    assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", -1), "[field] [dims] must be between [1] and [2048], not [-1]");
     assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", 2049), "[field] [dims] must be between [1] and [2048], not [2049]");
     assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", 3).field("similarity", "hamming"),
         "Unknown value [hamming] for field [similarity] - accepted values are [cosine, dot_product, l2]");
