@@ -298,12 +298,7 @@ public final class SimilarityMatrixAggregationBuilder extends AbstractAggregatio
     if (columnsVectors != null) {
       checkSize("columns.vectors", columnsVectors.length, maxSize);
     }
-    MappedFieldType type = context.fieldMapper(field);
-    if (type instanceof DenseVectorFieldType == false) {
-      throw new IllegalArgumentException(prefix() + (type == null ? "field [" + field + "] does not exist in the mapping of this index"
-          : "field [" + field + "] is of type [" + type.typeName() + "], but only [dense_vector] fields have vectors"));
-    }
-    DenseVectorFieldType vectorType = (DenseVectorFieldType) type;
+    DenseVectorFieldType vectorType = DenseVectorFieldType.of(context.fieldMapper(field), field, prefix());
     String keyField = null;
     if (key.equals(ID_KEY) == false) {
       MappedFieldType keyType = context.fieldMapper(key);

@@ -59,20 +59,25 @@ final class SimilarityMatrixAggregator extends MetricsAggregator {
 
       @Override
       public void collect(int doc, long bucket) throws IOException {
-        if (vectors.advanceExact(doc) == false) {
-          return;
-        }
-        float score = scorer == null ? 0f : scorer.score();
-        TopCandidates top = rowsByBucket.computeIfAbsent(bucket, b -> new TopCandidates(request.size()));
-        if (top.mayAccept(score) == false) {
-          return;
-        }
-        String key = keys.key(doc);
-        if (key != null) {
-          addRequestCircuitBreakerBytes(top.offer(new MatrixCandidate(score, key, StoredVectorFormat.decode(vectors.binaryValue()))));
+        if (vectors.advanceExact(doc)) {
+          offer(rowsByBucket.computeIfAbsent(bucket, b -> new TopCandidates(request.size())), doc, scorer.score(), vectors, keys);
         }
       }
     };
+  }
+
+  /**
+   * Offers the document {@code vectors} is positioned on; its key and vector are read only if its score can enter,
+   * and what the candidates retain is reserved on the request breaker.
+   */
+  private void offer(TopCandidates top, int doc, float score, BinaryDocValues vectors, DocumentKeys keys) throws IOException {
+    if (top.mayAccept(score) == false) {
+      return;
+    }
+    String key = keys.key(doc);
+    if (key != null) {
+      addRequestCircuitBreakerBytes(top.offer(new MatrixCandidate(score, key, StoredVectorFormat.decode(vectors.binaryValue()))));
+    }
   }
 
   @Override
@@ -138,16 +143,8 @@ final class SimilarityMatrixAggregator extends MetricsAggregator {
 
       @Override
       public void collect(int doc) throws IOException {
-        if (vectors == null || vectors.advanceExact(doc) == false) {
-          return;
-        }
-        float score = scorer.score();
-        if (top.mayAccept(score) == false) {
-          return;
-        }
-        String key = keys.key(doc);
-        if (key != null) {
-          addRequestCircuitBreakerBytes(top.offer(new MatrixCandidate(score, key, StoredVectorFormat.decode(vectors.binaryValue()))));
+        if (vectors != null && vectors.advanceExact(doc)) {
+          offer(top, doc, scorer.score(), vectors, keys);
         }
       }
 

@@ -37,6 +37,23 @@ public final class DenseVectorFieldType extends MappedFieldType {
     this.stats = stats;
   }
 
+  /**
+   * The mapping of {@code field} as a vector field.
+   *
+   * @param prefix what to start the message with, naming the request part, e.g. {@code [vector_similarity] }
+   * @throws IllegalArgumentException when the field is unmapped or not a {@code dense_vector}
+   */
+  public static DenseVectorFieldType of(MappedFieldType type, String field, String prefix) {
+    if (type == null) {
+      throw new IllegalArgumentException(prefix + "field [" + field + "] does not exist in the mapping of this index");
+    }
+    if (type instanceof DenseVectorFieldType vectorType) {
+      return vectorType;
+    }
+    throw new IllegalArgumentException(prefix + "field [" + field + "] is of type [" + type.typeName()
+        + "], but only [dense_vector] fields can be scored by vector similarity");
+  }
+
   public int dims() {
     return dims;
   }

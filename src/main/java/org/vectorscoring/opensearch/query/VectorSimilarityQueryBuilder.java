@@ -235,22 +235,16 @@ public final class VectorSimilarityQueryBuilder extends AbstractQueryBuilder<Vec
   @Override
   protected Query doToQuery(QueryShardContext context) throws IOException {
     MappedFieldType type = context.fieldMapper(field);
-    if (type == null) {
-      if (ignoreUnmapped) {
-        return new MatchNoDocsQuery("field [" + field + "] is not mapped");
-      }
-      throw new QueryShardException(context, "[" + NAME + "] field [" + field + "] does not exist in the mapping of this index");
+    if (type == null && ignoreUnmapped) {
+      return new MatchNoDocsQuery("field [" + field + "] is not mapped");
     }
-    if (type instanceof DenseVectorFieldType == false) {
-      throw new QueryShardException(context, "[" + NAME + "] field [" + field + "] is of type [" + type.typeName()
-          + "], but only [dense_vector] fields can be scored by vector similarity");
-    }
-    DenseVectorFieldType vectorType = (DenseVectorFieldType) type;
+    DenseVectorFieldType vectorType;
     QueryVector vector;
     try {
+      vectorType = DenseVectorFieldType.of(type, field, "[" + NAME + "] ");
       vector = vectorType.queryVector(queryVector, similarity);
     } catch (IllegalArgumentException e) {
-      throw new QueryShardException(context, "[" + NAME + "] " + e.getMessage());
+      throw new QueryShardException(context, e.getMessage().startsWith("[" + NAME + "]") ? e.getMessage() : "[" + NAME + "] " + e.getMessage());
     }
     Query filterQuery = filter == null ? null : filter.toQuery(context);
     // Counted when a searcher runs it, not here: a shard parses the query again for the fetch phase.

@@ -46,14 +46,7 @@ final class VectorScoreScriptFactory implements ScoreScript.Factory {
     }
     float[] vector = VectorParsing.fromList(params.get("query_vector"), prefix + "params [query_vector]", VectorScoringSettings.DIMS_LIMIT);
     MappedFieldType type = lookup.doc().mapperService().fieldType((String) field);
-    if (type == null) {
-      throw new IllegalArgumentException(prefix + "field [" + field + "] does not exist in the mapping of this index");
-    }
-    if (type instanceof DenseVectorFieldType == false) {
-      throw new IllegalArgumentException(prefix + "field [" + field + "] is of type [" + type.typeName()
-          + "], but only [dense_vector] fields can be scored by vector similarity");
-    }
-    DenseVectorFieldType vectorType = (DenseVectorFieldType) type;
+    DenseVectorFieldType vectorType = DenseVectorFieldType.of(type, (String) field, prefix);
     QueryVector queryVector;
     try {
       queryVector = vectorType.queryVector(vector, similarity);

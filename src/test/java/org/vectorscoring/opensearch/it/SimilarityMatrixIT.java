@@ -196,7 +196,7 @@ public class SimilarityMatrixIT extends OpenSearchIntegTestCase {
     assertBadRequest(new SimilarityMatrixAggregationBuilder("sims").field("v").columnsFilter(QueryBuilders.matchAllQuery()).columnsSize(5000),
         "[similarity_matrix] [sims] [columns.size] is [5000], above [vector_scoring.matrix.max_size] of [1000]");
     assertBadRequest(new SimilarityMatrixAggregationBuilder("sims").field("tag"),
-        "[similarity_matrix] [sims] field [tag] is of type [keyword], but only [dense_vector] fields have vectors");
+        "[similarity_matrix] [sims] field [tag] is of type [keyword], but only [dense_vector] fields can be scored by vector similarity");
     assertBadRequest(new SimilarityMatrixAggregationBuilder("sims").field("v").key("rank"),
         "[similarity_matrix] [sims] [key] must be [_id] or a [keyword] field, and [rank] is of type [integer]");
     assertBadRequest(new SimilarityMatrixAggregationBuilder("sims").field("v").columnsVectors(new float[][] {new float[dims + 1]}),
