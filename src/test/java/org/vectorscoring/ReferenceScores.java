@@ -34,4 +34,24 @@ public final class ReferenceScores {
   public static double score(VectorSimilarity similarity, float[] q, float[] d) {
     return scoreOf(similarity, similarity(similarity, q, d));
   }
+
+  /**
+   * A threshold near {@code wanted} that no vector's reference similarity lies within 1e-4 of: a float kernel and
+   * the double reference may put a vector that close on different sides, and the test must not depend on which.
+   */
+  public static float thresholdAwayFrom(VectorSimilarity similarity, float[] q, Iterable<float[]> vectors, float wanted) {
+    float threshold = wanted;
+    boolean clear;
+    do {
+      clear = true;
+      for (float[] v : vectors) {
+        if (v != null && Math.abs(similarity(similarity, q, v) - threshold) < 1e-4) {
+          threshold += 1e-3f;
+          clear = false;
+          break;
+        }
+      }
+    } while (clear == false);
+    return threshold;
+  }
 }

@@ -52,18 +52,17 @@ public class VectorSimilarityQueryTests extends LuceneTestCase {
       for (VectorSimilarity similarity : VectorSimilarity.values()) {
         float[] q = VectorIndexFixture.randomVector(random(), dims);
         QueryVector qv = new QueryVector(VectorIndexFixture.FIELD, q, similarity, VectorKernel.best());
-        float threshold = switch (similarity) {
+        float threshold = ReferenceScores.thresholdAwayFrom(similarity, q, index.live.values(), switch (similarity) {
           case COSINE -> 0.1f;
           case DOT_PRODUCT -> 0.5f;
           case L2 -> (float) Math.sqrt(dims / 1.5);
-        };
+        });
         float boost = 0.5f + random().nextFloat() * 3;
         Query query = new VectorSimilarityQuery(qv, new TermQuery(new Term("tag", "a")), threshold);
         Map<String, Double> expected = new HashMap<>();
         index.live.forEach((id, v) -> {
           if (v != null && index.tags.get(id).equals("a")) {
             double s = ReferenceScores.similarity(similarity, q, v);
-            // Documents within rounding of the threshold could go either way; keep them out of the data.
             if (similarity == VectorSimilarity.L2 ? s <= threshold : s >= threshold) {
               expected.put(id, ReferenceScores.scoreOf(similarity, s));
             }

@@ -103,7 +103,8 @@ public class VectorSearchIT extends OpenSearchIntegTestCase {
       assertHitsMatch(search(query), expectedScores(similarity, q, null, null, 1f));
 
       String tag = randomFrom("a", "b");
-      float threshold = similarity == VectorSimilarity.L2 ? (float) Math.sqrt(dims / 1.5) : 0.05f;
+      float threshold = ReferenceScores.thresholdAwayFrom(similarity, q, vectors.values(),
+          similarity == VectorSimilarity.L2 ? (float) Math.sqrt(dims / 1.5) : 0.05f);
       float boost = randomFloat() * 3 + 0.1f;
       VectorSimilarityQueryBuilder filtered = new VectorSimilarityQueryBuilder("v", q).similarity(similarity)
           .filterQuery(QueryBuilders.termQuery("tag", tag)).minSimilarity(threshold);
