@@ -70,7 +70,7 @@ def fmt(v, ind=0):
     if isinstance(v, list):
         if all(not isinstance(x, (dict, list)) for x in v):
             flat = "[" + ", ".join(json.dumps(x) for x in v) + "]"
-            if len(flat) <= 100: return flat
+            if len(flat) <= 220: return flat
         if not v: return "[]"
         return "[\n" + ",\n".join(inner + fmt(x, ind + 1) for x in v) + "\n" + pad + "]"
     return json.dumps(v)
@@ -232,6 +232,43 @@ call GET "/$INDEX/_search" '{
   "size": 0,
   "aggs": { "sims": { "similarity_matrix": { "field": "rgb", "size": 3, "key": "name",
     "columns": { "vectors": [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]] } } } } }'
+expect_ok
+
+# ---------------------------------------------------------------------------------------------------------------
+section "Real data: 1797 handwritten digits (UCI, via scikit-learn; src/demo/digits/README.md), 8x8 pixels as 64-dim vectors"
+call PUT "/digits" '{
+  "settings": { "number_of_shards": 2, "number_of_replicas": 0 },
+  "mappings": { "properties": {
+    "pixels": { "type": "dense_vector", "dims": 64, "similarity": "cosine" },
+    "digit":  { "type": "keyword" } } } }'
+expect_ok
+# One bulk request (from a file: too large for a command line): the 64 pixels as the vector, the 65th column the digit.
+DIGITS_BULK=target/demo/digits.ndjson
+gzip -dc src/demo/digits/digits.csv.gz | awk -F, '{
+  printf "{\"index\":{\"_id\":\"%d\"}}\n{\"digit\":\"%s\",\"pixels\":[", NR - 1, $65
+  for (i = 1; i <= 64; i++) printf "%s%s", $i, (i < 64 ? "," : "")
+  printf "]}\n" }' > "$DIGITS_BULK"
+printf '\n%s> POST /digits/_bulk?refresh=true%s  (1797 documents)\n' "$CYAN" "$PLAIN"
+out=$(curl -s -w '\n%{http_code}' -X POST "$(osn_url)/digits/_bulk?refresh=true" -H 'Content-Type: application/x-ndjson' \
+  --data-binary "@$DIGITS_BULK")
+STATUS="${out##*$'\n'}"
+printf '%s< HTTP %s%s  errors: %s\n' "$CYAN" "$STATUS" "$PLAIN" "$(grep -o '"errors":[a-z]*' <<<"${out%$'\n'*}" | cut -d: -f2)"
+expect_ok
+call GET "/digits/_count"
+
+section "The 8 images most like image 0 (a handwritten 0), by cosine: they should be zeros too"
+# (awk reads to the end: stopping early would kill gzip with SIGPIPE, which pipefail reports as a failure.)
+IMAGE0=$(gzip -dc src/demo/digits/digits.csv.gz | awk -F, 'NR == 1 { NF = 64; OFS = ","; $1 = $1; print }')
+call GET "/digits/_search?filter_path=hits.hits._id,hits.hits._score,hits.hits._source" '{
+  "size": 8, "_source": ["digit"],
+  "query": { "vector_similarity": { "field": "pixels", "query_vector": ['"$IMAGE0"'] } } }'
+expect_ok
+
+section "How alike are the first three images of each digit? One similarity matrix per digit"
+call GET "/digits/_search?filter_path=aggregations" '{
+  "size": 0,
+  "aggs": { "by_digit": { "terms": { "field": "digit", "size": 10, "order": { "_key": "asc" } },
+    "aggs": { "sims": { "similarity_matrix": { "field": "pixels", "size": 3 } } } } } }'
 expect_ok
 
 section "Per-node stats (contract §7): kernel and counters"
