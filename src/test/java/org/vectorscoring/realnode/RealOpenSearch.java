@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,21 +140,66 @@ public final class RealOpenSearch implements Closeable {
   /** Unpacks and installs a node of the cluster {@code clusterName}; {@code settings} complete {@code opensearch.yml}. */
   private static RealOpenSearch install(String name, String clusterName, Map<String, String> settings) throws IOException,
       InterruptedException {
-    Path zip = existingFile(DISTRIBUTION_PROPERTY, "the OpenSearch distribution zip");
-    Path plugin = existingFile(PLUGIN_PROPERTY, "the plugin zip");
-    Path dir = Path.of(requiredProperty(WORK_DIR_PROPERTY)).toAbsolutePath().resolve(name);
+    Path workDir = Path.of(requiredProperty(WORK_DIR_PROPERTY)).toAbsolutePath();
+    Path template = installedTemplate(workDir);
+    Path dir = workDir.resolve(name);
+    Path home = dir.resolve(template.getFileName());
+    Optional<ProcessHandle> running = runningFrom(home);
+    if (running.isPresent()) {
+      throw new IllegalStateException("A node from an earlier run still runs from " + home + " (PID " + running.get().pid()
+          + "); stop it first");
+    }
+    deleteRecursively(dir);
+    linkTree(template, home);
     String user = isRoot() ? System.getProperty(USER_PROPERTY, "vectorscoring") : null;
-
-    Path home = unpack(zip, dir);
     RealOpenSearch node = new RealOpenSearch(name, dir, home, user);
-    node.run(dir.resolve("plugin-install.log"), Duration.ofMinutes(2), home.resolve("bin/opensearch-plugin").toString(),
-        "install", "--batch", plugin.toUri().toString());
     node.configure(clusterName, settings);
     if (user != null) {
       ensureUser(user, dir);
       node.chownHome();
     }
     return node;
+  }
+
+  /** The distribution with the plugin installed, unpacked afresh once per test JVM; nodes get linked copies of it. */
+  private static Path template;
+
+  private static synchronized Path installedTemplate(Path workDir) throws IOException, InterruptedException {
+    if (template == null) {
+      Path zip = existingFile(DISTRIBUTION_PROPERTY, "the OpenSearch distribution zip");
+      Path plugin = existingFile(PLUGIN_PROPERTY, "the plugin zip");
+      Path dir = workDir.resolve("template");
+      Path home = unpack(zip, dir);
+      run(home, dir.resolve("plugin-install.log"), Duration.ofMinutes(2), home.resolve("bin/opensearch-plugin").toString(), "install",
+          "--batch", plugin.toUri().toString());
+      log("installed " + plugin.getFileName() + " into " + home);
+      template = home;
+    }
+    return template;
+  }
+
+  /**
+   * A node's home from the template: hard links to its files (nothing outside config/ is written by a node, and
+   * linking saves an unzip and a plugin install per node), but config/ copied, which each node changes.
+   */
+  private static void linkTree(Path source, Path destination) throws IOException {
+    try (Stream<Path> paths = Files.walk(source)) {
+      for (Path path : paths.toList()) {
+        Path relative = source.relativize(path);
+        Path target = destination.resolve(relative);
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else if (relative.startsWith("config")) {
+          Files.copy(path, target, StandardCopyOption.COPY_ATTRIBUTES);
+        } else {
+          try {
+            Files.createLink(target, path);
+          } catch (UnsupportedOperationException | FileSystemException e) {
+            Files.copy(path, target, StandardCopyOption.COPY_ATTRIBUTES);
+          }
+        }
+      }
+    }
   }
 
   /** Starts the node and waits until the cluster is at least yellow; on failure stops it and throws with its log. */
@@ -419,20 +465,11 @@ public final class RealOpenSearch implements Closeable {
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /**
-   * Unpacks the distribution into a fresh {@code dir}; refuses to replace one a node (ours from an earlier, killed
-   * run, or anyone's) still runs from.
-   */
+  /** Unpacks the distribution into a fresh {@code dir} and returns its home (no node runs from there). */
   private static Path unpack(Path zip, Path dir) throws IOException {
-    String top;
     try (ZipFile zipFile = new ZipFile(zip.toFile())) {
-      top = zipFile.stream().findFirst().map(e -> e.getName().substring(0, e.getName().indexOf('/'))).orElseThrow();
+      String top = zipFile.stream().findFirst().map(e -> e.getName().substring(0, e.getName().indexOf('/'))).orElseThrow();
       Path home = dir.resolve(top);
-      Optional<ProcessHandle> running = runningFrom(home);
-      if (running.isPresent()) {
-        throw new IllegalStateException("A node from an earlier run still runs from " + home + " (PID " + running.get().pid()
-            + "); stop it first");
-      }
       deleteRecursively(dir);
       Files.createDirectories(dir);
       for (ZipEntry entry : zipFile.stream().toList()) {
@@ -528,7 +565,7 @@ public final class RealOpenSearch implements Closeable {
   }
 
   /** Runs a tool of the distribution to completion, its output in {@code log}; fails with that output. */
-  private void run(Path log, Duration timeout, String... command) throws IOException, InterruptedException {
+  private static void run(Path home, Path log, Duration timeout, String... command) throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile());
     builder.environment().put("OPENSEARCH_JAVA_HOME", System.getProperty("java.home"));
