@@ -56,7 +56,7 @@ public final class RealOpenSearch implements Closeable {
   /** The user to create and run as when the tests run as root. */
   static final String USER_PROPERTY = "realnode.user";
 
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("realnode.start.timeout", 180));
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("realnode.start.timeout", 300));
   private static final Duration STOP_GRACE = Duration.ofSeconds(60);
   private static final String HEAP = "512m";
 
@@ -67,7 +67,6 @@ public final class RealOpenSearch implements Closeable {
   private final String user;
 
   private Process runner;
-  private List<ProcessHandle> started = List.of();
   private Thread shutdownHook;
   private RestClient client;
   private int httpPort;
@@ -81,7 +80,7 @@ public final class RealOpenSearch implements Closeable {
   }
 
   /**
-   * Unpacks the distribution afresh into {@code <workdir>/<name>}, installs the plugin zip and writes a single-node
+   * Prepares a fresh {@code <workdir>/<name>} with the distribution and the plugin zip installed, and a single-node
    * configuration with the given extra {@code opensearch.yml} settings.
    */
   public static RealOpenSearch install(String name, Map<String, String> settings) throws IOException, InterruptedException {
@@ -231,7 +230,8 @@ public final class RealOpenSearch implements Closeable {
     command.add("-p");
     command.add(pidFile().toString());
     ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(consoleLog.toFile())).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(consoleLog.toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.environment().remove("OPENSEARCH_PATH_CONF");
     runner = builder.start();
     shutdownHook = new Thread(this::stopQuietly, "stop OpenSearch node " + name);
@@ -266,10 +266,13 @@ public final class RealOpenSearch implements Closeable {
         }
         Thread.sleep(500);
       }
-    } catch (IOException | RuntimeException | InterruptedException e) {
+    } catch (IOException | RuntimeException e) {
       String tail = logTail(60);
       stopQuietly();
       throw new IOException(e.getMessage() + "\n--- the end of " + consoleLog + " ---\n" + tail, e);
+    } catch (InterruptedException e) {
+      stopQuietly();
+      throw e;
     }
   }
 
