@@ -84,8 +84,8 @@ public class RealNodeIT extends RealNodeTestBase {
         """);
     Map<String, Object> properties = map(at(call(client(), "GET", "/mapping/_mapping", null), "mapping.mappings.properties"));
     assertEquals(Map.of("type", "dense_vector", "dims", 384, "similarity", "dot_product"), properties.get("embedding"));
-    // A parameter left at its default is not echoed, as for every OpenSearch field.
-    assertEquals(Map.of("type", "dense_vector", "dims", 3), properties.get("plain"));
+    // The similarity is always shown, the default one too.
+    assertEquals(Map.of("type", "dense_vector", "dims", 3, "similarity", "cosine"), properties.get("plain"));
     assertEquals(Map.of("type", "dense_vector", "dims", 16384, "similarity", "l2"), properties.get("far"));
   }
 
