@@ -36,7 +36,9 @@ import org.vectorscoring.lucene.StoredVectorFormat;
 @Measurement(iterations = 5, time = 1)
 // Lucene's VectorUtil and our kernel both need the incubator module in the measured JVM, or both fall back
 // to scalar loops; the heap holds the largest data set (100,000 x 1536 floats, 615 MB) with room to spare.
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
+// Serial GC copies the float[][] rows in index order, so they stream like the byte[]: G1 left them scattered,
+// and the same kernel read them 1.3-1.4x slower at 768 dims x 100,000 (23-25 ms against 17.7-18 ms).
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g", "-XX:+UseSerialGC"})
 public class KernelBenchmark {
 
   private static final VectorKernel SIMD = VectorKernel.panamaOrNull();
@@ -84,6 +86,7 @@ public class KernelBenchmark {
       for (int i = 0; i < shape.vectors; i++) {
         vectors[i] = shape.vector(i);
       }
+      settleHeap();
     }
   }
 
@@ -112,6 +115,7 @@ public class KernelBenchmark {
       for (int i = 0; i < shape.vectors; i++) {
         System.arraycopy(StoredVectorFormat.encode(shape.vector(i)), 0, data, i * stride, stride);
       }
+      settleHeap();
     }
   }
 
@@ -208,6 +212,11 @@ public class KernelBenchmark {
       sum += VectorKernel.cosine(dot, s.queryNorm, LittleEndianFloats.get(data, off + normOffset));
     }
     return sum;
+  }
+
+  // Moves the data to the old generation now, in order, rather than during a measured iteration.
+  private static void settleHeap() {
+    System.gc();
   }
 
   private static float[] randomVector(SplittableRandom random, int dims) {
