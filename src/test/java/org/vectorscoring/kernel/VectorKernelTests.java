@@ -43,7 +43,7 @@ public class VectorKernelTests extends LuceneTestCase {
     }
   }
 
-  public void testStoredBytesGiveTheSameBitsAsFloats() {
+  public void testStoredBytesAgreeWithFloats() {
     for (VectorKernel kernel : kernels()) {
       for (int dims : sizes()) {
         float[] q = randomVector(random(), dims, 1f);
@@ -51,8 +51,10 @@ public class VectorKernelTests extends LuceneTestCase {
         int offset = random().nextInt(9);
         byte[] bytes = new byte[offset + dims * Float.BYTES + random().nextInt(9)];
         LittleEndianFloats.put(bytes, offset, d);
-        // Same loop order over the same values: not close, identical.
-        assertEquals(kernel + " dims " + dims, kernel.dotProduct(q, d), kernel.dotProduct(q, bytes, offset), 0f);
+        // The stored-bytes dot keeps two accumulators where the float[] one keeps four (each measured fastest), so
+        // the two agree to rounding; the distance loops are the same shape, so those agree bit for bit.
+        assertClose(kernel + " dims " + dims, kernel.dotProduct(q, d), kernel.dotProduct(q, bytes, offset), sumAbsProducts(q, d), dims);
+        assertClose(kernel + " dims " + dims, referenceDot(q, d), kernel.dotProduct(q, bytes, offset), sumAbsProducts(q, d), dims);
         assertEquals(kernel + " dims " + dims, kernel.squaredDistance(q, d), kernel.squaredDistance(q, bytes, offset), 0f);
       }
     }
