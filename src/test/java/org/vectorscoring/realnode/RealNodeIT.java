@@ -70,7 +70,7 @@ public class RealNodeIT extends RealNodeTestBase {
     assertEquals(16384, stats.get("max_dims"));
     assertEquals(stats.toString(), List.of("documents_scored", "matrices", "queries", "scripts"),
         map(stats.get("counters")).keySet().stream().sorted().toList());
-    assertTrue("the node log names the kernel", node.consoleLog().contains("vector scoring kernel: " + kernel));
+    assertTrue("the node log names the kernel", node.consoleLog().contains("vector scoring kernel: [" + kernel + "]"));
   }
 
   // --- §1 the field -----------------------------------------------------------------------------------------------
