@@ -54,7 +54,10 @@ public class SimilarityMatrixIT extends OpenSearchIntegTestCase {
             .startObject("rank").field("type", "integer").endObject()
             .endObject().endObject()));
     for (Doc doc : docs) {
-      var source = XContentFactory.jsonBuilder().startObject().field("tag", doc.tag).field("label", doc.label).field("rank", doc.rank);
+      var source = XContentFactory.jsonBuilder().startObject().field("tag", doc.tag).field("rank", doc.rank);
+      if (doc.label != null) {
+        source.field("label", doc.label);
+      }
       if (doc.vector != null) {
         source.field("v", doc.vector);
       }
@@ -177,6 +180,21 @@ public class SimilarityMatrixIT extends OpenSearchIntegTestCase {
     assertEquals(one.rowKeys(), many.rowKeys());
     assertEquals(one.columnKeys(), many.columnKeys());
     assertTrue(java.util.Arrays.deepEquals(one.matrix(), many.matrix()));
+  }
+
+  public void testDocumentsWithoutTheKeyAreSkippedAndSizeOneWorks() throws IOException {
+    dims = 2;
+    docs.add(new Doc("k1", "a", "first", 3, new float[] {1, 0}));
+    docs.add(new Doc("k2", "a", null, 2, new float[] {0, 1}));  // no label: skipped when labelling by label
+    docs.add(new Doc("k3", "a", "third", 1, new float[] {1, 1}));
+    indexDocs("docs", randomIntBetween(1, 3));
+    InternalSimilarityMatrix byLabel = matrix(client().prepareSearch("docs").setQuery(rankedQuery()).setSize(0)
+        .addAggregation(new SimilarityMatrixAggregationBuilder("sims").field("v").size(2).key("label")));
+    assertEquals(List.of("first", "third"), byLabel.rowKeys());
+    InternalSimilarityMatrix one = matrix(client().prepareSearch("docs").setQuery(rankedQuery()).setSize(0)
+        .addAggregation(new SimilarityMatrixAggregationBuilder("sims").field("v").size(1)));
+    assertEquals(List.of("k1"), one.rowKeys());
+    assertEquals(1f, one.matrix()[0][0], 0f);
   }
 
   public void testEmptyResultIsAnEmptyMatrix() throws IOException {
