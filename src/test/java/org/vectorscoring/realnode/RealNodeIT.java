@@ -23,6 +23,7 @@ import org.vectorscoring.lucene.VectorSimilarity;
 public class RealNodeIT extends RealNodeTestBase {
 
   private static RealOpenSearch node;
+  private static java.nio.file.Path snapshots;
 
   /** The shared random corpus, in index {@code docs} (random shards) and {@code docs1} (one shard, for rescore). */
   private static Corpus corpus;
@@ -31,7 +32,9 @@ public class RealNodeIT extends RealNodeTestBase {
 
   @BeforeClass
   public static void startNode() throws Exception {
-    node = RealOpenSearch.install("single", Map.of());
+    // A snapshot repository inside the node's home, which the node's user owns.
+    snapshots = RealOpenSearch.homeFor("single").resolve("snapshots");
+    node = RealOpenSearch.install("single", Map.of("path.repo", snapshots.toString()));
     node.start();
     corpus = Corpus.generate(random(), TestUtil.nextInt(random(), 1, 300), TestUtil.nextInt(random(), 80, 120));
     corpus.index(client(), "docs", TestUtil.nextInt(random(), 1, 3), 0, randomSimilarity());
@@ -409,6 +412,42 @@ public class RealNodeIT extends RealNodeTestBase {
     for (int i = 0; i < requests.size(); i++) {
       // Equal as parsed JSON numbers, i.e. as floats bit for bit: the node prints each float's shortest exact form.
       assertEquals(requests.get(i), before.get(i), results(search("restart", requests.get(i))));
+    }
+  }
+
+  public void testScoresSurviveSnapshotAndRestoreBitForBit() throws Exception {
+    Corpus data = Corpus.generate(random(), TestUtil.nextInt(random(), 1, 100), TestUtil.nextInt(random(), 20, 50));
+    call(client(), "PUT", "/snap", """
+        { "settings": { "number_of_shards": %s, "number_of_replicas": 0 },
+          "mappings": { "properties": { "v": { "type": "dense_vector", "dims": %s }, "tag": { "type": "keyword" },
+                                         "rank": { "type": "integer" } } } }
+        """.formatted(TestUtil.nextInt(random(), 1, 3), data.dims()));
+    Corpus.bulk(client(), "snap", data.docs());
+    float[] q = data.randomQueryVector(random());
+    List<String> requests = new ArrayList<>();
+    for (VectorSimilarity similarity : VectorSimilarity.values()) {
+      requests.add("{ \"size\": 1000, \"query\": { \"vector_similarity\": { \"field\": \"v\", \"query_vector\": " + json(q)
+          + ", \"similarity\": \"" + similarity.externalName() + "\" } } }");
+    }
+    requests.add("{ \"size\": 0, \"aggs\": { \"sims\": { \"similarity_matrix\": { \"field\": \"v\", \"size\": 1000 } } } }");
+    List<Object> before = new ArrayList<>();
+    for (String request : requests) {
+      before.add(results(search("snap", request)));
+    }
+    Map<String, Double> cosine = data.expectedScores(VectorSimilarity.COSINE, q, null, null);
+    assertEquals(cosine.keySet(), map(before.get(0)).keySet());
+
+    call(client(), "PUT", "/_snapshot/fs", "{ \"type\": \"fs\", \"settings\": { \"location\": \""
+        + snapshots.resolve("fs") + "\" } }");
+    call(client(), "PUT", "/_snapshot/fs/one?wait_for_completion=true", "{ \"indices\": \"snap\" }");
+    call(client(), "DELETE", "/snap", null);
+    callFailing(client(), 404, "GET", "/snap", null);
+    call(client(), "POST", "/_snapshot/fs/one/_restore?wait_for_completion=true", "{ \"indices\": \"snap\" }");
+    call(client(), "GET", "/_cluster/health/snap?wait_for_status=green&timeout=25s", null);
+
+    assertEquals(data.docs().size(), at(call(client(), "GET", "/snap/_count", null), "count"));
+    for (int i = 0; i < requests.size(); i++) {
+      assertEquals(requests.get(i), before.get(i), results(search("snap", requests.get(i))));
     }
   }
 
