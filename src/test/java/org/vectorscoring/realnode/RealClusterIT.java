@@ -85,6 +85,26 @@ public class RealClusterIT extends RealNodeTestBase {
     }
   }
 
+  public void testAnswersStayRightWhenANodeStops() throws Exception {
+    RealOpenSearch stopped = nodes.get(2);
+    stopped.stop();
+    try {
+      // With one replica, every shard still has a copy on the two nodes left: replicas are promoted where needed.
+      call(nodes.get(0).client(), "GET", "/_cluster/health/docs?wait_for_nodes=2&wait_for_status=yellow&timeout=90s", null);
+      for (RealOpenSearch node : nodes.subList(0, 2)) {
+        VectorSimilarity similarity = VectorSimilarity.values()[random().nextInt(VectorSimilarity.values().length)];
+        float[] q = corpus.randomQueryVector(random());
+        assertHits(search(node.client(), "docs", """
+            { "size": 1000, "query": { "vector_similarity": { "field": "v", "query_vector": %s, "similarity": "%s" } } }
+            """.formatted(json(q), similarity.externalName())), corpus.expectedScores(similarity, q, null, null), true);
+      }
+    } finally {
+      // Back to three nodes for the other tests of the class.
+      stopped.start();
+      call(nodes.get(0).client(), "GET", "/_cluster/health/docs?wait_for_nodes=3&wait_for_status=green&timeout=120s", null);
+    }
+  }
+
   public void testSameMatrixWhicheverNodeReduces() throws IOException {
     int size = TestUtil.nextInt(random(), 1, 20);
     String request = """
