@@ -80,14 +80,7 @@ public final class VectorKernel {
    * @return a new {@code a.length × b.length} matrix
    */
   public float[][] dotProducts(float[][] a, float[][] b) {
-    int dims = a.length > 0 ? a[0].length : b.length > 0 ? b[0].length : 0;
-    for (float[][] set : new float[][][] {a, b}) {
-      for (float[] v : set) {
-        if (v.length != dims) {
-          throw new IllegalArgumentException("all vectors need the same dimensions: found [" + v.length + "] and [" + dims + "]");
-        }
-      }
-    }
+    int dims = commonDims(a, b);
     float[][] out = new float[a.length][b.length];
     support.dotProducts(a, b, out, dims, a == b);
     return out;
@@ -118,6 +111,23 @@ public final class VectorKernel {
       sum += (double) x * x;
     }
     return (float) Math.sqrt(sum);
+  }
+
+  /**
+   * The dimensions every vector of {@code a} and {@code b} has (0 when both are empty).
+   *
+   * @throws IllegalArgumentException when two differ
+   */
+  public static int commonDims(float[][] a, float[][] b) {
+    int dims = a.length > 0 ? a[0].length : b.length > 0 ? b[0].length : 0;
+    for (float[][] set : new float[][][] {a, b}) {
+      for (float[] v : set) {
+        if (v.length != dims) {
+          throw new IllegalArgumentException("all vectors need the same dimensions: found [" + v.length + "] and [" + dims + "]");
+        }
+      }
+    }
+    return dims;
   }
 
   private static void checkSameLength(float[] a, float[] b) {

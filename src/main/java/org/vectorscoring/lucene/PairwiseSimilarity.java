@@ -28,7 +28,7 @@ public final class PairwiseSimilarity {
    * itself is exactly 1.
    */
   public static float[][] pairwise(float[][] a, float[][] b, VectorSimilarity similarity, VectorKernel kernel) {
-    checkDims(a, b);
+    VectorKernel.commonDims(a, b);
     switch (similarity) {
       case COSINE -> {
         // Normalise each vector once, so every cell is a single dot product, computed in register tiles.
@@ -99,16 +99,5 @@ public final class PairwiseSimilarity {
       }
     }
     return out;
-  }
-
-  private static void checkDims(float[][] a, float[][] b) {
-    int dims = a.length > 0 ? a[0].length : b.length > 0 ? b[0].length : 0;
-    for (float[][] set : new float[][][] {a, b}) {
-      for (float[] v : set) {
-        if (v.length != dims) {
-          throw new IllegalArgumentException("all vectors need the same dimensions: found [" + v.length + "] and [" + dims + "]");
-        }
-      }
-    }
   }
 }

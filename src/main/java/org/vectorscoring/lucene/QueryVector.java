@@ -77,15 +77,6 @@ public final class QueryVector {
     };
   }
 
-  /** The raw similarity of this query vector to a vector given as floats, for vectors not read from an index. */
-  public float similarity(float[] other) {
-    return switch (similarity) {
-      case COSINE -> VectorKernel.cosine(kernel.dotProduct(vector, other), norm, VectorKernel.norm(other));
-      case DOT_PRODUCT -> kernel.dotProduct(vector, other);
-      case L2 -> (float) Math.sqrt(kernel.squaredDistance(vector, other));
-    };
-  }
-
   /** The score of a stored vector: {@link VectorSimilarity#score(float)} of its raw similarity. */
   public float score(BytesRef stored) {
     return similarity.score(similarity(stored));
