@@ -18,8 +18,8 @@ import org.vectorscoring.lucene.PairwiseSimilarity;
 import org.vectorscoring.lucene.VectorSimilarity;
 
 /**
- * n×m dot-product matrices of normalised vectors in memory: the blocked kernel (4×4 register tiles) against one
- * dot-product call per cell, in one run. GFLOP/s = 2·n·m·dims / time; {@code src/jmh/python/numpy_matmul.py}
+ * n×m dot-product matrices of normalised vectors in memory: the blocked kernel (packed panels, 4 × 2-vector register
+ * tiles) against one dot-product call per cell, in one run. GFLOP/s = 2·n·m·dims / time; {@code src/jmh/python/numpy_matmul.py}
  * times single-thread OpenBLAS on the same shapes for the third column.
  */
 @BenchmarkMode(Mode.AverageTime)

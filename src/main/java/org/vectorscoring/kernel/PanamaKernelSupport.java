@@ -22,12 +22,14 @@ final class PanamaKernelSupport implements KernelSupport {
   private static final VectorShuffle<Float>[] SWAPS = swaps();
 
   private final boolean useFma;
+  private final PanamaMatrixProduct matrixProduct;
 
   PanamaKernelSupport(boolean useFma) {
     if (BYTES.vectorBitSize() != FLOATS.vectorBitSize()) {
       throw new IllegalStateException("byte and float species differ in width");
     }
     this.useFma = useFma;
+    this.matrixProduct = new PanamaMatrixProduct(useFma);
   }
 
   @SuppressWarnings("unchecked")
@@ -169,98 +171,7 @@ final class PanamaKernelSupport implements KernelSupport {
 
   @Override
   public void dotProducts(float[][] a, float[][] b, float[][] out, int dims, boolean symmetric) {
-    int n = a.length;
-    int m = b.length;
-    int i = 0;
-    for (; i + 4 <= n; i += 4) {
-      int j = symmetric ? i : 0;
-      for (; j + 4 <= m; j += 4) {
-        tile4x4(a, i, b, j, out, dims, symmetric);
-      }
-      for (int r = i; r < i + 4; r++) {
-        for (int c = j; c < m; c++) {
-          cell(a, r, b, c, out, dims, symmetric);
-        }
-      }
-    }
-    for (; i < n; i++) {
-      for (int c = symmetric ? i : 0; c < m; c++) {
-        cell(a, i, b, c, out, dims, symmetric);
-      }
-    }
-  }
-
-  private void cell(float[][] a, int r, float[][] b, int c, float[][] out, int dims, boolean symmetric) {
-    if (symmetric && c < r) {
-      return; // the mirror of a cell already computed
-    }
-    out[r][c] = dot(a[r], b[c], dims);
-    if (symmetric) {
-      out[c][r] = out[r][c];
-    }
-  }
-
-  /**
-   * A 4×4 block of outputs from 4 rows and 4 columns: each loaded vector feeds four FMAs instead of one, which is
-   * what lifts a matrix product from memory-bound to compute-bound (16 accumulators fill AVX-512's registers; on
-   * AVX2 some spill, and it still wins by reuse).
-   */
-  private void tile4x4(float[][] a, int i, float[][] b, int j, float[][] out, int dims, boolean symmetric) {
-    float[] a0 = a[i], a1 = a[i + 1], a2 = a[i + 2], a3 = a[i + 3];
-    float[] b0 = b[j], b1 = b[j + 1], b2 = b[j + 2], b3 = b[j + 3];
-    FloatVector c00 = FloatVector.zero(FLOATS), c01 = c00, c02 = c00, c03 = c00;
-    FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-    FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-    FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-    int bound = FLOATS.loopBound(dims);
-    for (int k = 0; k < bound; k += LANES) {
-      FloatVector vb0 = FloatVector.fromArray(FLOATS, b0, k);
-      FloatVector vb1 = FloatVector.fromArray(FLOATS, b1, k);
-      FloatVector vb2 = FloatVector.fromArray(FLOATS, b2, k);
-      FloatVector vb3 = FloatVector.fromArray(FLOATS, b3, k);
-      FloatVector va = FloatVector.fromArray(FLOATS, a0, k);
-      c00 = fma(va, vb0, c00);
-      c01 = fma(va, vb1, c01);
-      c02 = fma(va, vb2, c02);
-      c03 = fma(va, vb3, c03);
-      va = FloatVector.fromArray(FLOATS, a1, k);
-      c10 = fma(va, vb0, c10);
-      c11 = fma(va, vb1, c11);
-      c12 = fma(va, vb2, c12);
-      c13 = fma(va, vb3, c13);
-      va = FloatVector.fromArray(FLOATS, a2, k);
-      c20 = fma(va, vb0, c20);
-      c21 = fma(va, vb1, c21);
-      c22 = fma(va, vb2, c22);
-      c23 = fma(va, vb3, c23);
-      va = FloatVector.fromArray(FLOATS, a3, k);
-      c30 = fma(va, vb0, c30);
-      c31 = fma(va, vb1, c31);
-      c32 = fma(va, vb2, c32);
-      c33 = fma(va, vb3, c33);
-    }
-    float[][] sums = {
-        {sumLanes(c00), sumLanes(c01), sumLanes(c02), sumLanes(c03)},
-        {sumLanes(c10), sumLanes(c11), sumLanes(c12), sumLanes(c13)},
-        {sumLanes(c20), sumLanes(c21), sumLanes(c22), sumLanes(c23)},
-        {sumLanes(c30), sumLanes(c31), sumLanes(c32), sumLanes(c33)}};
-    for (int r = 0; r < 4; r++) {
-      float[] row = a[i + r];
-      for (int c = 0; c < 4; c++) {
-        float[] col = b[j + c];
-        float sum = sums[r][c];
-        for (int k = bound; k < dims; k++) {
-          sum += row[k] * col[k];
-        }
-        if (symmetric && j + c < i + r) {
-          continue; // below the diagonal of a diagonal tile: the mirror is written from above
-        }
-        out[i + r][j + c] = sum;
-        if (symmetric) {
-          out[j + c][i + r] = sum;
-        }
-      }
-    }
+    matrixProduct.multiply(a, b, out, dims, symmetric);
   }
 
   /**

@@ -73,8 +73,8 @@ public final class VectorKernel {
   }
 
   /**
-   * All dot products between the rows of {@code a} and of {@code b}: {@code out[i][j] = a[i] · b[j]}, computed in
-   * register tiles so each loaded vector serves several outputs. Pass the same array twice for a symmetric result
+   * All dot products between the rows of {@code a} and of {@code b}: {@code out[i][j] = a[i] · b[j]}, computed as a
+   * blocked matrix product so each loaded vector serves several outputs. Pass the same array twice for a symmetric result
    * computed once per pair.
    *
    * @return a new {@code a.length × b.length} matrix

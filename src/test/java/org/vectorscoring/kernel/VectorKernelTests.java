@@ -157,10 +157,12 @@ public class VectorKernelTests extends LuceneTestCase {
 
   public void testDotProductMatricesMatchTheReference() {
     for (VectorKernel kernel : kernels()) {
-      for (int iter = 0; iter < 5; iter++) {
+      for (int iter = 0; iter < 8; iter++) {
         int dims = TAIL_SIZES[random().nextInt(TAIL_SIZES.length)];
-        float[][] a = randomMatrix(random().nextInt(11), dims);
-        float[][] b = random().nextBoolean() ? a : randomMatrix(random().nextInt(11), dims);
+        // Up to two row blocks and some, so that partial register tiles, partial blocks and several dimension
+        // chunks all occur.
+        float[][] a = randomMatrix(randomMatrixSize(), dims);
+        float[][] b = random().nextBoolean() ? a : randomMatrix(randomMatrixSize(), dims);
         float[][] out = kernel.dotProducts(a, b);
         assertEquals(a.length, out.length);
         for (int i = 0; i < a.length; i++) {
@@ -200,6 +202,10 @@ public class VectorKernelTests extends LuceneTestCase {
       sizes[i] = 1 + random().nextInt(4096);
     }
     return sizes;
+  }
+
+  private static int randomMatrixSize() {
+    return random().nextBoolean() ? random().nextInt(11) : random().nextInt(160);
   }
 
   private static float[][] randomMatrix(int rows, int dims) {
