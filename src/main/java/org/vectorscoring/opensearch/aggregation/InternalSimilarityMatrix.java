@@ -130,21 +130,22 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
     float[][] a = rowCandidates.stream().map(MatrixCandidate::vector).toArray(float[][]::new);
     // The same array for an n×n matrix: the kernel then computes each pair once and mirrors it.
     float[][] b = columnCandidates == rowCandidates ? a : columnCandidates.stream().map(MatrixCandidate::vector).toArray(float[][]::new);
-    // The matrix and the normalised copies the kernel makes, reserved before they are allocated.
-    int dims = a.length > 0 ? a[0].length : 0;
-    long bytes = 16L * (a.length + b.length) + (long) a.length * b.length * Float.BYTES + (long) (a.length + b.length) * dims * Float.BYTES;
+    VectorKernel kernelToUse = kernel.equals(VectorKernel.scalar().name()) ? VectorKernel.scalar() : VectorKernel.best();
     CircuitBreaker breaker = reduceContext.bigArrays() == null ? null
         : reduceContext.bigArrays().breakerService().getBreaker(CircuitBreaker.REQUEST);
-    if (breaker != null) {
-      breaker.addEstimateBytesAndMaybeBreak(bytes, "<similarity_matrix>");
+    if (breaker == null) {
+      return PairwiseSimilarity.pairwise(a, b, similarity, kernelToUse);
     }
+    // Asked of the breaker before anything is allocated: the normalised copies the kernel makes, and this matrix with
+    // the ones this search computed before it (in memory and as JSON), which all stay until the response is written.
+    int dims = a.length > 0 ? a[0].length : 0;
+    long copies = 16L * (a.length + b.length) + (long) (a.length + b.length) * dims * Float.BYTES;
+    long bytes = copies + ReducedMatrices.add(reduceContext, (long) a.length * b.length);
+    breaker.addEstimateBytesAndMaybeBreak(bytes, "<similarity_matrix>");
     try {
-      VectorKernel kernelToUse = kernel.equals(VectorKernel.scalar().name()) ? VectorKernel.scalar() : VectorKernel.best();
       return PairwiseSimilarity.pairwise(a, b, similarity, kernelToUse);
     } finally {
-      if (breaker != null) {
-        breaker.addWithoutBreaking(-bytes);
-      }
+      breaker.addWithoutBreaking(-bytes);
     }
   }
 

@@ -6,11 +6,18 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.opensearch.common.io.stream.BytesStreamOutput;
+import org.opensearch.common.settings.ClusterSettings;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.util.BigArrays;
 import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.core.common.breaker.CircuitBreaker;
+import org.opensearch.core.common.breaker.CircuitBreakingException;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.indices.breaker.CircuitBreakerService;
 import org.opensearch.core.xcontent.ToXContent;
+import org.opensearch.indices.breaker.HierarchyCircuitBreakerService;
 import org.opensearch.search.aggregations.InternalAggregation;
 import org.opensearch.search.aggregations.pipeline.PipelineAggregator;
 import org.opensearch.test.OpenSearchTestCase;
@@ -73,6 +80,35 @@ public class InternalSimilarityMatrixTests extends OpenSearchTestCase {
     assertEquals(0.70710677, ((Number) ((List<?>) matrix.get(0)).get(0)).doubleValue(), 1e-6);
   }
 
+  public void testMatricesOfOneSearchAreReservedTogether() {
+    // Two 10x10 matrices of 2 dims: the kernel's copies (480 bytes) and one matrix (1600) fit 3000 bytes, two do not.
+    CircuitBreakerService breakers = new HierarchyCircuitBreakerService(Settings.builder()
+        .put("indices.breaker.request.limit", "3000b").put("indices.breaker.total.use_real_memory", false).build(), List.of(),
+        new ClusterSettings(Settings.EMPTY, ClusterSettings.BUILT_IN_CLUSTER_SETTINGS));
+    BigArrays bigArrays = new BigArrays(null, breakers, CircuitBreaker.REQUEST);
+    CircuitBreaker request = breakers.getBreaker(CircuitBreaker.REQUEST);
+    InternalAggregation.ReduceContext search = finalReduce(bigArrays);
+    InternalSimilarityMatrix bucketA = shardResultOf(10, 2);
+    assertEquals(10, ((InternalSimilarityMatrix) bucketA.reduce(List.of(bucketA), search)).matrix().length);
+    assertEquals(0, request.getUsed());
+
+    InternalSimilarityMatrix bucketB = shardResultOf(10, 2);
+    CircuitBreakingException e = expectThrows(CircuitBreakingException.class, () -> bucketB.reduce(List.of(bucketB), search));
+    assertEquals("[request] Data too large, data for [<similarity_matrix>] would be [3680/3.5kb], which is larger than the limit of "
+        + "[3000/2.9kb]", e.getMessage());
+    assertEquals(0, request.getUsed());
+    // Another search starts from nothing.
+    assertEquals(10, ((InternalSimilarityMatrix) bucketB.reduce(List.of(bucketB), finalReduce(bigArrays))).matrix().length);
+    assertEquals(0, request.getUsed());
+  }
+
+  private static InternalSimilarityMatrix shardResultOf(int rows, int dims) {
+    List<MatrixCandidate> candidates = candidates(rows, dims);
+    candidates.sort(MatrixCandidate.BEST_FIRST);
+    return new InternalSimilarityMatrix("sims", VectorSimilarity.DOT_PRODUCT, rows, InternalSimilarityMatrix.Columns.ROWS, rows,
+        candidates, List.of(), "scalar", null, null);
+  }
+
   private static InternalSimilarityMatrix randomShardResult(int dims, InternalSimilarityMatrix.Columns mode) {
     return randomShardResult(dims, mode, randomIntBetween(1, 10), randomFrom(VectorSimilarity.values()));
   }
@@ -100,7 +136,11 @@ public class InternalSimilarityMatrixTests extends OpenSearchTestCase {
   }
 
   private static InternalAggregation.ReduceContext finalReduce() {
-    return InternalAggregation.ReduceContext.forFinalReduction(null, null, b -> {}, PipelineAggregator.PipelineTree.EMPTY);
+    return finalReduce(null);
+  }
+
+  private static InternalAggregation.ReduceContext finalReduce(BigArrays bigArrays) {
+    return InternalAggregation.ReduceContext.forFinalReduction(bigArrays, null, b -> {}, PipelineAggregator.PipelineTree.EMPTY);
   }
 
   private static InternalAggregation.ReduceContext partialReduce() {
