@@ -33,6 +33,9 @@ final class BadInputs {
   /** What is wrong with a vector, and its JSON. */
   private record BadVector(String kind, String json) {}
 
+  /** A bad value for a parameter: what is wrong with it, for the summary, and its JSON. */
+  private record Choice(String kind, String json) {}
+
   static final List<String> FEATURES = List.of("mapping", "document", "query", "script", "painless", "matrix", "stats");
 
   private static final Set<Integer> BAD_REQUEST = Set.of(400);
@@ -83,16 +86,18 @@ final class BadInputs {
         mention = "dims";
       }
       case 1 -> {
-        String dimsValue = pick("0", "-" + (1 + random.nextInt(1000)), Integer.toString(16385 + random.nextInt(100000)), "2147483648",
-            "-2147483649", "1.5", "1e39", "\"four\"", "true", "null", "[4]", "{\"a\": 4}", "\"\"");
-        kind = "dims: " + dimsValue;
-        definition = "{\"type\": \"dense_vector\", \"dims\": " + dimsValue + "}";
+        Choice value = choose(c("out of range", "0"), c("out of range", "-" + (1 + random.nextInt(1000))),
+            c("out of range", Integer.toString(16385 + random.nextInt(100000))), c("beyond an int", "2147483648"),
+            c("beyond an int", "-2147483649"), c("beyond an int", "1e39"), c("not whole", "1.5"), c("wrong type", "\"four\""),
+            c("wrong type", "\"\""), c("wrong type", "true"), c("wrong type", "[4]"), c("wrong type", "{\"a\": 4}"), c("null", "null"));
+        kind = "dims: " + value.kind();
+        definition = "{\"type\": \"dense_vector\", \"dims\": " + value.json() + "}";
         mention = "dims";
       }
       case 2 -> {
-        String similarity = pick("\"" + word() + "\"", "5", "[\"cosine\"]", "null", "true", "{\"name\": \"cosine\"}", "\"COSINE \"");
-        kind = "similarity: " + similarity;
-        definition = "{\"type\": \"dense_vector\", \"dims\": " + dims + ", \"similarity\": " + similarity + "}";
+        Choice value = badSimilarity();
+        kind = "similarity: " + value.kind();
+        definition = "{\"type\": \"dense_vector\", \"dims\": " + dims + ", \"similarity\": " + value.json() + "}";
         mention = "similarity";
       }
       case 3 -> {
@@ -146,9 +151,9 @@ final class BadInputs {
         mentions = List.of("all zeros");
       }
       case 4 -> {
-        String field = pick("missing", "[\"v\"]", "{\"name\": \"v\"}", "null", "\"nope\"", "\"tag\"", "\"rank\"", "\"\"");
-        kind = "field: " + field;
-        query = (field.equals("missing") ? "{" : "{\"field\": " + field + ", ") + "\"query_vector\": " + vector + "}";
+        Choice field = badField();
+        kind = "field: " + field.kind();
+        query = (field.json() == null ? "{" : "{\"field\": " + field.json() + ", ") + "\"query_vector\": " + vector + "}";
         mentions = List.of("field");
       }
       case 5 -> {
@@ -158,19 +163,21 @@ final class BadInputs {
       }
       case 6 -> {
         String parameter = pick("similarity", "min_similarity", "boost", "ignore_unmapped");
-        String value = switch (parameter) {
-          case "similarity" -> pick("\"" + word() + "\"", "5", "[\"cosine\"]", "{\"a\": 1}", "null");
-          case "min_similarity" -> pick("\"high\"", "true", "1e39", "-1e39", "[0.5]", "{\"a\": 1}", "null");
-          case "boost" -> pick("\"high\"", "-1", "-0.5", "1e39", "[2]", "{\"a\": 1}");
-          default -> pick("\"maybe\"", "[true]", "{\"a\": 1}");
+        Choice value = switch (parameter) {
+          case "similarity" -> badSimilarity();
+          case "min_similarity" -> choose(c("not a number", "\"high\""), c("not a number", "true"), c("beyond a float", "1e39"),
+              c("beyond a float", "-1e39"), c("wrong type", "[0.5]"), c("wrong type", "{\"a\": 1}"), c("null", "null"));
+          case "boost" -> choose(c("not a number", "\"high\""), c("negative", "-1"), c("negative", "-0.5"), c("beyond a float", "1e39"),
+              c("wrong type", "[2]"), c("wrong type", "{\"a\": 1}"));
+          default -> choose(c("not a boolean", "\"maybe\""), c("wrong type", "[true]"), c("wrong type", "{\"a\": 1}"));
         };
-        kind = parameter + ": " + value;
-        query = "{\"field\": \"v\", \"query_vector\": " + vector + ", \"" + parameter + "\": " + value + "}";
+        kind = parameter + ": " + value.kind();
+        query = "{\"field\": \"v\", \"query_vector\": " + vector + ", \"" + parameter + "\": " + value.json() + "}";
         mentions = List.of(parameter);
       }
       case 7 -> {
         String filter = pick("5", "\"tag:a\"", "[{\"match_all\": {}}]", "true");
-        kind = "filter: " + filter;
+        kind = "filter: not an object";
         query = "{\"field\": \"v\", \"query_vector\": " + vector + ", \"filter\": " + filter + "}";
         mentions = List.of("filter");
       }
@@ -190,14 +197,15 @@ final class BadInputs {
         // Not an object at all, or a request size no search can have.
         if (random.nextBoolean()) {
           String notObject = pick("[]", "\"v\"", "5", "null");
-          return new Malformed("query", "vector_similarity: " + notObject, "POST", SEARCH, "{\"query\": {\"vector_similarity\": "
+          return new Malformed("query", "vector_similarity: not an object", "POST", SEARCH, "{\"query\": {\"vector_similarity\": "
               + notObject + "}}", BAD_REQUEST, List.of("vector_similarity"));
         }
-        // OpenSearch parses the search's own size; beyond an int its message names the number, not the parameter.
-        String size = pick("2147483648", "-1", "-2147483649", "\"many\"");
-        return new Malformed("query", "search size: " + size, "POST", SEARCH, "{\"size\": " + size + ", \"query\": "
+        // OpenSearch parses the search's own size; beyond an int, or not a number, its message names the value only.
+        Choice size = choose(c("beyond an int", "2147483648"), c("beyond an int", "-2147483649"), c("negative", "-1"),
+            c("not a number", "\"many\""));
+        return new Malformed("query", "search size: " + size.kind(), "POST", SEARCH, "{\"size\": " + size.json() + ", \"query\": "
             + "{\"vector_similarity\": {\"field\": \"v\", \"query_vector\": " + vector + "}}}", BAD_REQUEST,
-            List.of("size", "(" + size + ") out of range"));
+            List.of("size", size.json()));
       }
     }
     return new Malformed("query", kind, "POST", SEARCH, "{\"query\": {\"vector_similarity\": " + query + "}}", BAD_REQUEST, mentions);
@@ -220,9 +228,9 @@ final class BadInputs {
             : mentionsFor(bad, "query_vector", "query vector", "params");
       }
       case 3 -> {
-        String field = pick("missing", "5", "[\"v\"]", "{\"a\": 1}", "null", "\"nope\"", "\"tag\"");
-        kind = "params.field: " + field;
-        params = (field.equals("missing") ? "{" : "{\"field\": " + field + ", ") + "\"query_vector\": " + goodVector() + "}";
+        Choice field = badField();
+        kind = "params.field: " + field.kind();
+        params = (field.json() == null ? "{" : "{\"field\": " + field.json() + ", ") + "\"query_vector\": " + goodVector() + "}";
         mentions = List.of("field");
       }
       case 4 -> {
@@ -233,14 +241,15 @@ final class BadInputs {
         mentions = List.of(missing ? "query_vector" : "all zeros");
       }
       case 5 -> {
-        source = pick(word(), "COSINE", "", "cosine ", "hamming");
+        // A few fixed ones: every new source is a script compilation, which OpenSearch limits to 75 in 5 minutes.
+        source = pick("hamming", "COSINE", "", "cosine ", "jaccard", "dot");
         kind = "source: unknown";
         params = "{\"field\": \"v\", \"query_vector\": " + goodVector() + "}";
         mentions = List.of("script source");
       }
       default -> {
         String notObject = pick("5", "[1, 2]", "\"v\"");
-        kind = "params: " + notObject;
+        kind = "params: not an object";
         params = notObject;
         mentions = List.of("params");
       }
@@ -282,7 +291,7 @@ final class BadInputs {
       }
       case 3 -> {
         String name = pick("nope", "tag", "rank", "");
-        kind = "field: " + (name.isEmpty() ? "empty" : name);
+        kind = "field: " + (name.isEmpty() ? "empty" : name.equals("nope") ? "unmapped" : "not a dense_vector");
         field = "'" + name + "'";
         params = "{\"qv\": " + goodVector() + "}";
         mentions = name.isEmpty() ? List.of("[]") : List.of(name);
@@ -297,7 +306,7 @@ final class BadInputs {
     }
     String body = "{\"query\": {\"script_score\": {\"query\": {\"exists\": {\"field\": \"v\"}}, \"script\": {\"source\": \"" + function
         + "(params.qv, " + field + ")\", \"params\": " + params + "}}}}";
-    return new Malformed("painless", function + " " + kind, "POST", SEARCH, body, BAD_REQUEST, mentions);
+    return new Malformed("painless", kind, "POST", SEARCH, body, BAD_REQUEST, mentions);
   }
 
   // --- similarity_matrix -------------------------------------------------------------------------------------------
@@ -309,24 +318,27 @@ final class BadInputs {
     switch (random.nextInt(9)) {
       case 0, 1 -> {
         boolean columns = random.nextBoolean();
-        String value = pick("0", "-" + (1 + random.nextInt(100)), "-3000000000", "2147483648", "1.5", "1e30", "99999999999999999999999",
-            Integer.toString(1001 + random.nextInt(100000)), "\"10\"", "true", "null", "[5]", "{\"a\": 5}");
-        kind = (columns ? "columns.size: " : "size: ") + value;
-        aggregation = columns ? "{\"field\": \"v\", \"columns\": {\"filter\": {\"match_all\": {}}, \"size\": " + value + "}}"
-            : "{\"field\": \"v\", \"size\": " + value + "}";
+        Choice value = choose(c("below 1", "0"), c("below 1", "-" + (1 + random.nextInt(100))), c("beyond an int", "-3000000000"),
+            c("beyond an int", "2147483648"), c("beyond an int", "1e30"), c("beyond an int", "99999999999999999999999"),
+            c("above max_size", Integer.toString(1001 + random.nextInt(100000))), c("not whole", "1.5"), c("wrong type", "\"10\""),
+            c("wrong type", "true"), c("wrong type", "[5]"), c("wrong type", "{\"a\": 5}"), c("null", "null"));
+        kind = (columns ? "columns.size: " : "size: ") + value.kind();
+        aggregation = columns ? "{\"field\": \"v\", \"columns\": {\"filter\": {\"match_all\": {}}, \"size\": " + value.json() + "}}"
+            : "{\"field\": \"v\", \"size\": " + value.json() + "}";
         mentions = List.of(columns ? "size" : "[size]"); // a bad columns.size may be named as [columns] ... [size]
       }
       case 2 -> {
         String parameter = pick("field", "key", "similarity");
-        String value = switch (parameter) {
-          case "field" -> pick("missing", "\"nope\"", "\"tag\"", "[\"v\"]", "null");
-          case "key" -> pick("\"nope\"", "\"rank\"", "\"v\"", "[\"tag\"]", "null");
-          default -> pick("\"" + word() + "\"", "5", "[\"cosine\"]", "null");
+        Choice value = switch (parameter) {
+          case "field" -> badField();
+          case "key" -> choose(c("unmapped", "\"nope\""), c("not a keyword", "\"rank\""), c("not a keyword", "\"v\""),
+              c("wrong type", "[\"tag\"]"), c("null", "null"));
+          default -> badSimilarity();
         };
-        kind = parameter + ": " + value;
+        kind = parameter + ": " + value.kind();
         aggregation = parameter.equals("field")
-            ? (value.equals("missing") ? "{\"size\": 3}" : "{\"field\": " + value + "}")
-            : "{\"field\": \"v\", \"" + parameter + "\": " + value + "}";
+            ? (value.json() == null ? "{\"size\": 3}" : "{\"field\": " + value.json() + "}")
+            : "{\"field\": \"v\", \"" + parameter + "\": " + value.json() + "}";
         mentions = List.of(parameter);
       }
       case 3 -> {
@@ -347,13 +359,17 @@ final class BadInputs {
           // More given vectors than vector_scoring.matrix.max_size (1000), each a short one.
           vectors = "[" + String.join(", ", Collections.nCopies(1001 + random.nextInt(3000), "[1]")) + "]";
         }
-        kind = "columns.vectors: " + (vectors.length() > 20 ? "above max_size" : vectors);
+        kind = "columns.vectors: " + (vectors.length() > 20 ? "above max_size" : vectors.equals("[]") ? "empty" : "not an array");
         aggregation = "{\"field\": \"v\", \"columns\": {\"vectors\": " + vectors + "}}";
         mentions = List.of("vectors");
       }
       case 5 -> {
         String columns = pick("5", "[]", "{}", "both", "size with vectors", "\"rows\"");
-        kind = "columns: " + columns;
+        kind = "columns: " + switch (columns) {
+          case "{}" -> "neither filter nor vectors";
+          case "both", "size with vectors" -> columns;
+          default -> "not an object";
+        };
         String value = switch (columns) {
           case "both" -> "{\"filter\": {\"match_all\": {}}, \"vectors\": [" + goodVector() + "]}";
           case "size with vectors" -> "{\"size\": 3, \"vectors\": [" + goodVector() + "]}";
@@ -366,7 +382,7 @@ final class BadInputs {
         String filter = pick("5", "\"tag:a\"", "[]", "unknown");
         boolean unknown = filter.equals("unknown");
         String name = "q_" + word();
-        kind = "columns.filter: " + filter;
+        kind = "columns.filter: " + (unknown ? "unknown query" : "not an object");
         aggregation = "{\"field\": \"v\", \"columns\": {\"filter\": " + (unknown ? "{\"" + name + "\": {}}" : filter) + "}}";
         mentions = List.of(unknown ? name : "filter");
       }
@@ -384,7 +400,7 @@ final class BadInputs {
               + "{\"field\": \"v\"}, \"aggs\": {\"m\": {\"max\": {\"field\": \"rank\"}}}}}}", BAD_REQUEST, List.of("sub-aggregations"));
         }
         String notObject = pick("[]", "\"v\"", "5");
-        kind = "similarity_matrix: " + notObject;
+        kind = "similarity_matrix: not an object";
         aggregation = notObject;
         mentions = List.of("similarity_matrix");
       }
@@ -432,7 +448,7 @@ final class BadInputs {
       case 8 -> {
         // Above the 16384 dimensions any vector may have.
         int length = 16385 + random.nextInt(100000);
-        yield new BadVector("huge: " + (length / 1000) + "k elements", vectorOf(length));
+        yield new BadVector("huge (16,385 to 116,384 elements)", vectorOf(length));
       }
       case 9 -> {
         // Deeper than OpenSearch's 1000 levels sometimes; it is the first nested array that is wrong either way.
@@ -442,6 +458,25 @@ final class BadInputs {
       default -> new BadVector("not an array", nullIsBad ? pick("\"1,2,3\"", "5", "true", "{\"a\": [1]}", "null")
           : pick("\"1,2,3\"", "5", "true", "{\"a\": [1]}"));
     };
+  }
+
+  /** A field that is not there, not a vector, or not a name; a null JSON means the parameter is left out. */
+  private Choice badField() {
+    return choose(c("missing", null), c("unmapped", "\"nope\""), c("not a dense_vector", "\"tag\""), c("not a dense_vector", "\"rank\""),
+        c("empty", "\"\""), c("wrong type", "5"), c("wrong type", "[\"v\"]"), c("wrong type", "{\"name\": \"v\"}"), c("null", "null"));
+  }
+
+  private Choice badSimilarity() {
+    return choose(c("unknown name", "\"" + word() + "\""), c("unknown name", "\"COSINE \""), c("wrong type", "5"),
+        c("wrong type", "[\"cosine\"]"), c("wrong type", "{\"name\": \"cosine\"}"), c("wrong type", "true"), c("null", "null"));
+  }
+
+  private static Choice c(String kind, String json) {
+    return new Choice(kind, json);
+  }
+
+  private Choice choose(Choice... choices) {
+    return choices[random.nextInt(choices.length)];
   }
 
   /** The words a vector problem's message must contain: the name of what was wrong (any of them), or the problem itself. */

@@ -5,11 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.lucene.tests.util.LuceneTestCase;
 import org.apache.lucene.tests.util.TestUtil;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -31,6 +31,7 @@ import org.vectorscoring.realnode.Corpus.Doc;
  * the node must be up, the index exactly as it was, and searches must still give the reference scores.
  */
 @SuppressWarnings("deprecation") // RestClient: see RealNodeTestBase
+@LuceneTestCase.SuppressSysoutChecks(bugUrl = "none: the summary of what was sent is the figures README quotes")
 public class RealNodeBadInputIT extends RealNodeTestBase {
 
   /** How many malformed requests the randomised test sends; the pom passes it through ({@code -Drealnode.badinput.count}). */
@@ -67,21 +68,25 @@ public class RealNodeBadInputIT extends RealNodeTestBase {
 
   public void testMalformedRequestsAreBadRequestsAndChangeNothing() throws IOException {
     Map<String, Object> mapping = call(client(), "GET", "/docs/_mapping", null);
-    int count = Integer.getInteger(COUNT_PROPERTY, 300);
+    int count = Integer.getInteger(COUNT_PROPERTY, 500);
     BadInputs inputs = new BadInputs(random(), corpus.dims(), similarity.externalName());
     Map<String, Map<Integer, Integer>> statuses = new TreeMap<>();
-    Map<String, Integer> kinds = new TreeMap<>();
+    Map<String, Map<String, Integer>> kinds = new TreeMap<>();
     List<String> wrong = new ArrayList<>();
     long began = System.nanoTime();
     for (int i = 0; i < count; i++) {
       Malformed request = inputs.next();
       int status = send(request, wrong);
       statuses.computeIfAbsent(request.feature(), f -> new TreeMap<>()).merge(status, 1, Integer::sum);
-      kinds.merge(request.feature() + " / " + request.kind(), 1, Integer::sum);
+      kinds.computeIfAbsent(request.feature(), f -> new TreeMap<>()).merge(request.kind(), 1, Integer::sum);
     }
     long millis = (System.nanoTime() - began) / 1_000_000;
-    log(count + " malformed requests in " + millis + " ms; statuses by feature: " + statuses);
-    kinds.forEach((kind, n) -> log(String.format(Locale.ROOT, "%5d  %s", n, kind)));
+    log(count + " malformed requests in " + millis + " ms");
+    for (String feature : kinds.keySet()) {
+      StringBuilder line = new StringBuilder(feature).append(": statuses ").append(statuses.get(feature)).append("; ");
+      kinds.get(feature).forEach((kind, n) -> line.append(kind).append(" x").append(n).append(", "));
+      log(line.substring(0, line.length() - 2));
+    }
     assertTrue(wrong.size() + " of " + count + " answered wrong:\n" + String.join("\n", wrong), wrong.isEmpty());
 
     assertIndexAsItWas(mapping);
