@@ -1,5 +1,6 @@
 package org.vectorscoring.realnode;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -158,7 +159,7 @@ public class RealNodeBadInputIT extends RealNodeTestBase {
   /** Sends {@code head + vector + tail}; asserts one of {@code statuses} and, unless a breaker tripped, the message. */
   private static void sendHuge(String method, String path, String head, String vector, String tail, List<Integer> statuses, String message)
       throws IOException {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(head.length() + vector.length() + tail.length());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(head.length() + vector.length() + tail.length());
     for (String part : List.of(head, vector, tail)) {
       bytes.writeBytes(part.getBytes(StandardCharsets.US_ASCII));
     }
