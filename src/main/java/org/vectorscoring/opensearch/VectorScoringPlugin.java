@@ -14,6 +14,7 @@ import org.opensearch.common.settings.SettingsFilter;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
+import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.env.Environment;
 import org.opensearch.env.NodeEnvironment;
 import org.opensearch.plugins.ActionPlugin;
@@ -75,7 +76,8 @@ public class VectorScoringPlugin extends Plugin implements ActionPlugin, MapperP
   @Override
   public List<AggregationSpec> getAggregations() {
     return List.of(new AggregationSpec(SimilarityMatrixAggregationBuilder.NAME, SimilarityMatrixAggregationBuilder::new,
-        SimilarityMatrixAggregationBuilder::parse).addResultReader(InternalSimilarityMatrix::new));
+        (XContentParser parser, String name) -> SimilarityMatrixAggregationBuilder.parse(name, parser, settings.matrixMaxSize()))
+        .addResultReader(InternalSimilarityMatrix::new));
   }
 
   @Override

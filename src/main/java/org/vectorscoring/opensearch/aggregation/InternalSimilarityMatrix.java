@@ -1,12 +1,13 @@
 package org.vectorscoring.opensearch.aggregation;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.opensearch.core.common.breaker.CircuitBreaker;
+import org.opensearch.core.common.io.stream.BytesStream;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.XContentBuilder;
@@ -17,7 +18,9 @@ import org.vectorscoring.lucene.VectorSimilarity;
 
 /**
  * A {@code similarity_matrix} result. Shards send their best row (and column) candidates with their vectors; reduces
- * keep the best across shards; the final reduce computes the matrix, once, and drops nothing else.
+ * keep the best across shards; the final reduce marks the result complete, and its matrix is computed when it is
+ * written into the response (or read through {@link #matrix()}): under {@code terms}, OpenSearch reduces more buckets
+ * than it returns, and only those it returns are computed.
  */
 public final class InternalSimilarityMatrix extends InternalAggregation {
 
@@ -31,6 +34,12 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
     VECTORS
   }
 
+  /**
+   * Memory a matrix cell costs until the response is sent: the float, and about twelve bytes of the JSON the node
+   * renders in memory (up to nine significant digits, a sign, a point and a comma; 11.2 a cell measured on random data).
+   */
+  static final long BYTES_PER_CELL = Float.BYTES + 12;
+
   private final VectorSimilarity similarity;
   private final int size;
   private final Columns mode;
@@ -38,10 +47,15 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
   private final List<MatrixCandidate> rows;
   private final List<MatrixCandidate> columns;
   private final String kernel;
-  private final float[][] matrix;
+  /** Whether the final reduce made this: the result a user sees, with a matrix. */
+  private final boolean complete;
+  /** The request breaker of the node that made the final reduce; null for a result read from the wire. Not sent. */
+  private final CircuitBreaker breaker;
+  /** {@link #matrix()}'s answer, once asked for. */
+  private float[][] matrix;
 
   InternalSimilarityMatrix(String name, VectorSimilarity similarity, int size, Columns mode, int columnsSize, List<MatrixCandidate> rows,
-      List<MatrixCandidate> columns, String kernel, float[][] matrix, Map<String, Object> metadata) {
+      List<MatrixCandidate> columns, String kernel, boolean complete, CircuitBreaker breaker, Map<String, Object> metadata) {
     super(name, metadata);
     this.similarity = similarity;
     this.size = size;
@@ -50,7 +64,8 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
     this.rows = rows;
     this.columns = columns;
     this.kernel = kernel;
-    this.matrix = matrix;
+    this.complete = complete;
+    this.breaker = breaker;
   }
 
   public InternalSimilarityMatrix(StreamInput in) throws IOException {
@@ -62,7 +77,8 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
     rows = in.readList(MatrixCandidate::new);
     columns = in.readList(MatrixCandidate::new);
     kernel = in.readString();
-    matrix = in.readBoolean() ? in.readArray(StreamInput::readFloatArray, float[][]::new) : null;
+    complete = in.readBoolean();
+    breaker = null;
   }
 
   @Override
@@ -74,10 +90,7 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
     out.writeList(rows);
     out.writeList(columns);
     out.writeString(kernel);
-    out.writeBoolean(matrix != null);
-    if (matrix != null) {
-      out.writeArray(StreamOutput::writeFloatArray, matrix);
-    }
+    out.writeBoolean(complete);
   }
 
   @Override
@@ -95,8 +108,11 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
     return (mode == Columns.ROWS ? rows : columns).stream().map(MatrixCandidate::key).toList();
   }
 
-  /** The raw similarities, rows × columns; null until the final reduce. */
+  /** The raw similarities, rows × columns, computed on the first call; null before the final reduce. */
   public float[][] matrix() {
+    if (complete && matrix == null) {
+      matrix = computeReserving(0);
+    }
     return matrix;
   }
 
@@ -119,32 +135,35 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
       case FILTER -> TopCandidates.merge(columnLists, columnsSize);
       case VECTORS -> columns;
     };
-    float[][] computed = null;
-    if (reduceContext.isFinalReduce()) {
-      computed = compute(bestRows, mode == Columns.ROWS ? bestRows : bestColumns, reduceContext);
-    }
-    return new InternalSimilarityMatrix(name, similarity, size, mode, columnsSize, bestRows, bestColumns, kernel, computed, metadata);
+    boolean last = reduceContext.isFinalReduce();
+    CircuitBreaker requestBreaker = last && reduceContext.bigArrays() != null
+        ? reduceContext.bigArrays().breakerService().getBreaker(CircuitBreaker.REQUEST) : null;
+    return new InternalSimilarityMatrix(name, similarity, size, mode, columnsSize, bestRows, bestColumns, kernel, last, requestBreaker,
+        metadata);
   }
 
-  private float[][] compute(List<MatrixCandidate> rowCandidates, List<MatrixCandidate> columnCandidates, ReduceContext reduceContext) {
-    float[][] a = rowCandidates.stream().map(MatrixCandidate::vector).toArray(float[][]::new);
+  /**
+   * Computes the matrix after asking the request breaker for {@code alreadyHeld} more bytes (the response written so
+   * far), the matrix with its JSON, and the normalised copies the kernel makes; all returned when it is done, because
+   * what stays (the response) cannot be followed to its end from here. With {@code terms}, the response written so far
+   * holds the matrices of the buckets before, so together they cannot outgrow the breaker.
+   */
+  private float[][] computeReserving(long alreadyHeld) {
+    float[][] a = rows.stream().map(MatrixCandidate::vector).toArray(float[][]::new);
     // The same array for an n×n matrix: the kernel then computes each pair once and mirrors it.
-    float[][] b = columnCandidates == rowCandidates ? a : columnCandidates.stream().map(MatrixCandidate::vector).toArray(float[][]::new);
-    // The matrix and the normalised copies the kernel makes, reserved before they are allocated.
-    int dims = a.length > 0 ? a[0].length : 0;
-    long bytes = 16L * (a.length + b.length) + (long) a.length * b.length * Float.BYTES + (long) (a.length + b.length) * dims * Float.BYTES;
-    CircuitBreaker breaker = reduceContext.bigArrays() == null ? null
-        : reduceContext.bigArrays().breakerService().getBreaker(CircuitBreaker.REQUEST);
-    if (breaker != null) {
-      breaker.addEstimateBytesAndMaybeBreak(bytes, "<similarity_matrix>");
+    float[][] b = mode == Columns.ROWS ? a : columns.stream().map(MatrixCandidate::vector).toArray(float[][]::new);
+    VectorKernel kernelToUse = kernel.equals(VectorKernel.scalar().name()) ? VectorKernel.scalar() : VectorKernel.best();
+    if (breaker == null) {
+      return PairwiseSimilarity.pairwise(a, b, similarity, kernelToUse);
     }
+    int dims = a.length > 0 ? a[0].length : 0;
+    long copies = 16L * (a.length + b.length) + (long) (a.length + b.length) * dims * Float.BYTES;
+    long bytes = alreadyHeld + (long) a.length * b.length * BYTES_PER_CELL + copies;
+    breaker.addEstimateBytesAndMaybeBreak(bytes, "<similarity_matrix>");
     try {
-      VectorKernel kernelToUse = kernel.equals(VectorKernel.scalar().name()) ? VectorKernel.scalar() : VectorKernel.best();
       return PairwiseSimilarity.pairwise(a, b, similarity, kernelToUse);
     } finally {
-      if (breaker != null) {
-        breaker.addWithoutBreaking(-bytes);
-      }
+      breaker.addWithoutBreaking(-bytes);
     }
   }
 
@@ -161,7 +180,7 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
     return switch (path.get(0)) {
       case "rows" -> rowKeys();
       case "columns" -> columnKeys();
-      case "matrix" -> matrix;
+      case "matrix" -> matrix();
       default -> throw new IllegalArgumentException("path not supported for [" + getName() + "]: " + path);
     };
   }
@@ -172,12 +191,23 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
     builder.field("rows", rowKeys());
     builder.field("columns", columnKeys());
     builder.startArray("matrix");
-    if (matrix != null) {
-      for (float[] row : matrix) {
+    if (complete) {
+      // Computed for the response and dropped once written, unless matrix() was asked before.
+      float[][] written = matrix != null ? matrix : computeReserving(bytesWritten(builder));
+      for (float[] row : written) {
         builder.value(row);
       }
     }
     return builder.endArray();
+  }
+
+  /** How much of the response is already rendered, where the builder can tell (REST responses are a BytesStream). */
+  private static long bytesWritten(XContentBuilder builder) throws IOException {
+    builder.flush();
+    if (builder.getOutputStream() instanceof BytesStream stream) {
+      return stream.bytes().length();
+    }
+    return builder.getOutputStream() instanceof ByteArrayOutputStream stream ? stream.size() : 0;
   }
 
   @Override
@@ -186,13 +216,13 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
       return false;
     }
     InternalSimilarityMatrix other = (InternalSimilarityMatrix) obj;
+    // The matrix follows from the rest.
     return similarity == other.similarity && size == other.size && mode == other.mode && columnsSize == other.columnsSize
-        && rows.equals(other.rows) && columns.equals(other.columns) && kernel.equals(other.kernel)
-        && Arrays.deepEquals(matrix, other.matrix);
+        && rows.equals(other.rows) && columns.equals(other.columns) && kernel.equals(other.kernel) && complete == other.complete;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(super.hashCode(), similarity, size, mode, columnsSize, rows, columns, kernel, Arrays.deepHashCode(matrix));
+    return Objects.hash(super.hashCode(), similarity, size, mode, columnsSize, rows, columns, kernel, complete);
   }
 }

@@ -167,8 +167,12 @@ public final class SimilarityMatrixAggregationBuilder extends AbstractAggregatio
     return "[" + NAME + "] [" + name + "] ";
   }
 
-  /** Parses the body of a {@code similarity_matrix} object; every error names the parameter. */
-  public static SimilarityMatrixAggregationBuilder parse(String name, XContentParser parser) throws IOException {
+  /**
+   * Parses the body of a {@code similarity_matrix} object; every error names the parameter.
+   *
+   * @param maxSize this node's {@code vector_scoring.matrix.max_size}: given column vectors beyond it are counted, not read
+   */
+  public static SimilarityMatrixAggregationBuilder parse(String name, XContentParser parser, int maxSize) throws IOException {
     SimilarityMatrixAggregationBuilder builder = new SimilarityMatrixAggregationBuilder(name);
     String current = null;
     XContentParser.Token token;
@@ -177,7 +181,7 @@ public final class SimilarityMatrixAggregationBuilder extends AbstractAggregatio
         if (token == XContentParser.Token.FIELD_NAME) {
           current = parser.currentName();
         } else if ("columns".equals(current) && token == XContentParser.Token.START_OBJECT) {
-          parseColumns(builder, parser);
+          parseColumns(builder, parser, maxSize);
         } else if (token.isValue() == false) {
           throw new ParsingException(parser.getTokenLocation(), builder.prefix() + "does not support [" + current + "] as " + token);
         } else if ("field".equals(current)) {
@@ -202,7 +206,7 @@ public final class SimilarityMatrixAggregationBuilder extends AbstractAggregatio
     return builder;
   }
 
-  private static void parseColumns(SimilarityMatrixAggregationBuilder builder, XContentParser parser) throws IOException {
+  private static void parseColumns(SimilarityMatrixAggregationBuilder builder, XContentParser parser, int maxSize) throws IOException {
     String current = null;
     XContentParser.Token token;
     while ((token = parser.nextToken()) != XContentParser.Token.END_OBJECT) {
@@ -213,12 +217,7 @@ public final class SimilarityMatrixAggregationBuilder extends AbstractAggregatio
       } else if ("size".equals(current) && token.isValue()) {
         builder.columnsSize(intValue(parser, builder, "columns.size"));
       } else if ("vectors".equals(current) && token == XContentParser.Token.START_ARRAY) {
-        List<float[]> vectors = new ArrayList<>();
-        while (parser.nextToken() != XContentParser.Token.END_ARRAY) {
-          vectors.add(VectorParsing.parse(parser, builder.prefix() + "[columns.vectors] [" + vectors.size() + "]", -1,
-              VectorScoringSettings.DIMS_LIMIT));
-        }
-        builder.columnsVectors(vectors.toArray(new float[0][]));
+        builder.columnsVectors(parseVectors(builder, parser, maxSize));
       } else {
         throw new ParsingException(parser.getTokenLocation(), builder.prefix() + "[columns] does not support [" + current + "]");
       }
@@ -231,13 +230,43 @@ public final class SimilarityMatrixAggregationBuilder extends AbstractAggregatio
     }
   }
 
+  /**
+   * Reads given column vectors, at most {@code maxSize} of them: beyond that each is skipped unread and only counted, so
+   * that the message can say how many there were while a huge list costs no memory.
+   */
+  private static float[][] parseVectors(SimilarityMatrixAggregationBuilder builder, XContentParser parser, int maxSize) throws IOException {
+    List<float[]> vectors = new ArrayList<>();
+    int count = 0;
+    while (parser.nextToken() != XContentParser.Token.END_ARRAY) {
+      if (count < maxSize) {
+        String name = builder.prefix() + "[columns.vectors] [" + count + "]";
+        vectors.add(VectorParsing.parse(parser, name, -1, VectorScoringSettings.DIMS_LIMIT));
+      } else {
+        parser.skipChildren();
+      }
+      count++;
+    }
+    if (count == 0) {
+      throw new IllegalArgumentException(builder.prefix() + "[columns.vectors] is empty, give at least one vector");
+    }
+    builder.checkSize("columns.vectors", count, maxSize);
+    return vectors.toArray(new float[0][]);
+  }
+
   private static int intValue(XContentParser parser, SimilarityMatrixAggregationBuilder builder, String what) throws IOException {
     if (parser.currentToken() != XContentParser.Token.VALUE_NUMBER) {
       throw new ParsingException(parser.getTokenLocation(), builder.prefix() + "[" + what + "] must be a number");
     }
-    long value = parser.longValue();
+    // As a double: any JSON number reads as one, also those beyond a long, and a double holds every int exactly.
+    double value = parser.doubleValue();
+    if (value != Math.rint(value)) {
+      throw new IllegalArgumentException(builder.prefix() + "[" + what + "] must be a whole number, not [" + parser.text() + "]");
+    }
     if (value > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(builder.prefix() + "[" + what + "] is [" + value + "], above any matrix this node allows");
+      throw new IllegalArgumentException(builder.prefix() + "[" + what + "] is [" + parser.text() + "], above any matrix this node allows");
+    }
+    if (value < 1) {
+      throw new IllegalArgumentException(builder.prefix() + "[" + what + "] must be at least [1], not [" + parser.text() + "]");
     }
     return (int) value;
   }

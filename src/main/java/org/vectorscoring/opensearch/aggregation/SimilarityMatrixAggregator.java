@@ -107,7 +107,7 @@ final class SimilarityMatrixAggregator extends MetricsAggregator {
       mode = InternalSimilarityMatrix.Columns.ROWS;
     }
     return new InternalSimilarityMatrix(name, request.similarity(), request.size(), mode, request.columnsSize(), rows,
-        mode == InternalSimilarityMatrix.Columns.ROWS ? List.of() : columns(), request.fieldType().kernel().name(), null, metadata());
+        mode == InternalSimilarityMatrix.Columns.ROWS ? List.of() : columns(), request.fieldType().kernel().name(), false, null, metadata());
   }
 
   /** The shard's column candidates: given vectors, or the best of {@code columns.filter} over the whole shard. */

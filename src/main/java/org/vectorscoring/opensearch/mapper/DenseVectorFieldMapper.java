@@ -48,7 +48,8 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
       this.kernel = kernel;
       this.stats = stats;
       this.maxDims = maxDims;
-      this.dims = Parameter.intParam("dims", false, m -> toType(m).fieldType().dims(), UNSET_DIMS).setValidator(d -> {
+      this.dims = new Parameter<>("dims", false, () -> UNSET_DIMS, (n, c, o) -> parseDims(name, o, maxDims),
+          m -> toType(m).fieldType().dims()).setValidator(d -> {
         if (d == UNSET_DIMS) {
           throw new MapperParsingException("[" + name + "] of type [" + CONTENT_TYPE + "] needs [dims], the number of dimensions");
         }
@@ -56,6 +57,30 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
           throw new MapperParsingException("[" + name + "] [dims] must be between [1] and [" + maxDims + "], not [" + d + "]");
         }
       }).alwaysSerialize();
+    }
+
+    /**
+     * Reads {@code dims} as a whole number, written as a number or (as OpenSearch's own mapping parameters allow) a
+     * string; anything else, or a number beyond an int, is named in the message instead of failing in a number parser.
+     */
+    private static int parseDims(String field, Object value, int maxDims) {
+      double d = Double.NaN;
+      if (value instanceof Number number) {
+        d = number.doubleValue();
+      } else if (value instanceof String text) {
+        try {
+          d = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+          // named below
+        }
+      }
+      if (d != Math.rint(d) || Double.isInfinite(d)) {
+        throw new MapperParsingException("[" + field + "] [dims] must be a whole number, not [" + value + "]");
+      }
+      if (d < 1 || d > maxDims) {
+        throw new MapperParsingException("[" + field + "] [dims] must be between [1] and [" + maxDims + "], not [" + value + "]");
+      }
+      return (int) d;
     }
 
     public Builder dims(int dims) {

@@ -205,9 +205,19 @@ public final class VectorSimilarityQueryBuilder extends AbstractQueryBuilder<Vec
         }
         minSimilarity = parser.floatValue();
       } else if (IGNORE_UNMAPPED.match(current, parser.getDeprecationHandler())) {
-        ignoreUnmapped = parser.booleanValue();
+        try {
+          ignoreUnmapped = parser.booleanValue();
+        } catch (IllegalArgumentException e) {
+          throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] [ignore_unmapped] must be true or false, not ["
+              + parser.text() + "]");
+        }
       } else if (BOOST_FIELD.match(current, parser.getDeprecationHandler())) {
-        boost = parser.floatValue();
+        // A number, or a string holding one, as every OpenSearch query takes its boost.
+        try {
+          boost = parser.floatValue();
+        } catch (IllegalArgumentException e) {
+          throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] [boost] must be a number, not [" + parser.text() + "]");
+        }
       } else if (NAME_FIELD.match(current, parser.getDeprecationHandler())) {
         queryName = parser.text();
       } else {

@@ -1,6 +1,7 @@
 package org.vectorscoring.opensearch.rest;
 
 import java.util.List;
+import org.opensearch.OpenSearchParseException;
 import org.opensearch.core.common.Strings;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.RestRequest;
@@ -27,7 +28,13 @@ public final class RestVectorScoringStatsAction extends BaseRestHandler {
   @Override
   protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
     VectorScoringStatsRequest statsRequest = new VectorScoringStatsRequest(Strings.splitStringByCommaToArray(request.param("nodeId")));
-    statsRequest.timeout(request.param("timeout"));
+    String timeout = request.param("timeout");
+    try {
+      statsRequest.timeout(timeout);
+    } catch (OpenSearchParseException | IllegalArgumentException e) {
+      // Some of TimeValue's messages do not say which parameter they were parsing.
+      throw new IllegalArgumentException("[" + getName() + "] [timeout] must be a time value such as [30s], not [" + timeout + "]", e);
+    }
     return channel -> client.execute(VectorScoringStatsAction.INSTANCE, statsRequest,
         new RestActions.NodesResponseRestListener<>(channel));
   }

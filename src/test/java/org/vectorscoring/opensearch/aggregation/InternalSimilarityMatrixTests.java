@@ -6,11 +6,20 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.opensearch.common.io.stream.BytesStreamOutput;
+import org.opensearch.common.settings.ClusterSettings;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.util.BigArrays;
 import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.common.breaker.CircuitBreaker;
+import org.opensearch.core.common.breaker.CircuitBreakingException;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.indices.breaker.CircuitBreakerService;
 import org.opensearch.core.xcontent.ToXContent;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.indices.breaker.HierarchyCircuitBreakerService;
 import org.opensearch.search.aggregations.InternalAggregation;
 import org.opensearch.search.aggregations.pipeline.PipelineAggregator;
 import org.opensearch.test.OpenSearchTestCase;
@@ -58,7 +67,7 @@ public class InternalSimilarityMatrixTests extends OpenSearchTestCase {
     List<MatrixCandidate> rows = List.of(new MatrixCandidate(2f, "d1", new float[] {1, 0}), new MatrixCandidate(1f, "d7", new float[] {0, 1}));
     List<MatrixCandidate> cols = List.of(new MatrixCandidate(0f, "0", new float[] {1, 1}));
     InternalSimilarityMatrix shard = new InternalSimilarityMatrix("sims", VectorSimilarity.COSINE, 2, InternalSimilarityMatrix.Columns.VECTORS,
-        2, rows, cols, "scalar", null, null);
+        2, rows, cols, "scalar", false, null, null);
     InternalSimilarityMatrix result = (InternalSimilarityMatrix) shard.reduce(List.of(shard), finalReduce());
     var builder = org.opensearch.common.xcontent.json.JsonXContent.contentBuilder().startObject();
     result.toXContent(builder, ToXContent.EMPTY_PARAMS);
@@ -73,6 +82,52 @@ public class InternalSimilarityMatrixTests extends OpenSearchTestCase {
     assertEquals(0.70710677, ((Number) ((List<?>) matrix.get(0)).get(0)).doubleValue(), 1e-6);
   }
 
+  public void testTheMatrixIsComputedWhenWrittenAndReservedWithTheResponseSoFar() throws IOException {
+    // 10x10 matrices of 2 dims: one with the kernel's copies asks for 2080 bytes (100 cells at 16, 480 for the copies).
+    CircuitBreakerService breakers = new HierarchyCircuitBreakerService(Settings.builder()
+        .put("indices.breaker.request.limit", "3000b").put("indices.breaker.total.use_real_memory", false).build(), List.of(),
+        new ClusterSettings(Settings.EMPTY, ClusterSettings.BUILT_IN_CLUSTER_SETTINGS));
+    BigArrays bigArrays = new BigArrays(null, breakers, CircuitBreaker.REQUEST);
+    CircuitBreaker request = breakers.getBreaker(CircuitBreaker.REQUEST);
+    InternalAggregation.ReduceContext search = finalReduce(bigArrays);
+    InternalSimilarityMatrix bucketA = (InternalSimilarityMatrix) shardResultOf(10, 2).reduce(List.of(shardResultOf(10, 2)), search);
+    InternalSimilarityMatrix bucketB = (InternalSimilarityMatrix) shardResultOf(10, 2).reduce(List.of(shardResultOf(10, 2)), search);
+
+    // One response with both: the first fits, the second comes on top of the first's JSON (about 1.2 kB) and does not.
+    XContentBuilder response = new XContentBuilder(JsonXContent.jsonXContent, new BytesStreamOutput()).startObject();
+    bucketA.toXContent(response, ToXContent.EMPTY_PARAMS);
+    assertEquals(0, request.getUsed());
+    CircuitBreakingException e = expectThrows(CircuitBreakingException.class, () -> bucketB.toXContent(response, ToXContent.EMPTY_PARAMS));
+    assertTrue(e.getMessage(), e.getMessage().startsWith("[request] Data too large, data for [<similarity_matrix>] would be ["));
+    assertEquals(0, request.getUsed());
+
+    // Alone in a response, the second fits too.
+    XContentBuilder alone = new XContentBuilder(JsonXContent.jsonXContent, new BytesStreamOutput()).startObject();
+    bucketB.toXContent(alone, ToXContent.EMPTY_PARAMS);
+    assertEquals(0, request.getUsed());
+    Map<String, Object> json = XContentHelper.convertToMap(BytesReference.bytes(alone.endObject()), false, XContentType.JSON).v2();
+    assertEquals(10, ((List<?>) ((Map<?, ?>) json.get("sims")).get("matrix")).size());
+  }
+
+  public void testTheFinalReduceComputesNothing() {
+    // Under terms, OpenSearch reduces more buckets than it returns: the reduce itself must not compute (or reserve).
+    CircuitBreakerService breakers = new HierarchyCircuitBreakerService(Settings.builder()
+        .put("indices.breaker.request.limit", "1b").put("indices.breaker.total.use_real_memory", false).build(), List.of(),
+        new ClusterSettings(Settings.EMPTY, ClusterSettings.BUILT_IN_CLUSTER_SETTINGS));
+    InternalSimilarityMatrix shard = shardResultOf(10, 2);
+    InternalSimilarityMatrix reduced = (InternalSimilarityMatrix) shard.reduce(List.of(shard),
+        finalReduce(new BigArrays(null, breakers, CircuitBreaker.REQUEST)));
+    assertEquals(shard.rowKeys(), reduced.rowKeys());
+    expectThrows(CircuitBreakingException.class, reduced::matrix);
+  }
+
+  private static InternalSimilarityMatrix shardResultOf(int rows, int dims) {
+    List<MatrixCandidate> candidates = candidates(rows, dims);
+    candidates.sort(MatrixCandidate.BEST_FIRST);
+    return new InternalSimilarityMatrix("sims", VectorSimilarity.DOT_PRODUCT, rows, InternalSimilarityMatrix.Columns.ROWS, rows,
+        candidates, List.of(), "scalar", false, null, null);
+  }
+
   private static InternalSimilarityMatrix randomShardResult(int dims, InternalSimilarityMatrix.Columns mode) {
     return randomShardResult(dims, mode, randomIntBetween(1, 10), randomFrom(VectorSimilarity.values()));
   }
@@ -83,8 +138,7 @@ public class InternalSimilarityMatrixTests extends OpenSearchTestCase {
     List<MatrixCandidate> rows = candidates(randomIntBetween(0, size), dims);
     rows.sort(MatrixCandidate.BEST_FIRST);
     List<MatrixCandidate> cols = mode == InternalSimilarityMatrix.Columns.ROWS ? List.of() : candidates(randomIntBetween(1, 5), dims);
-    return new InternalSimilarityMatrix("sims", similarity, size, mode, 5, rows, cols,
-        "scalar", null, null);
+    return new InternalSimilarityMatrix("sims", similarity, size, mode, 5, rows, cols, "scalar", false, null, null);
   }
 
   private static List<MatrixCandidate> candidates(int n, int dims) {
@@ -100,7 +154,11 @@ public class InternalSimilarityMatrixTests extends OpenSearchTestCase {
   }
 
   private static InternalAggregation.ReduceContext finalReduce() {
-    return InternalAggregation.ReduceContext.forFinalReduction(null, null, b -> {}, PipelineAggregator.PipelineTree.EMPTY);
+    return finalReduce(null);
+  }
+
+  private static InternalAggregation.ReduceContext finalReduce(BigArrays bigArrays) {
+    return InternalAggregation.ReduceContext.forFinalReduction(bigArrays, null, b -> {}, PipelineAggregator.PipelineTree.EMPTY);
   }
 
   private static InternalAggregation.ReduceContext partialReduce() {

@@ -58,6 +58,19 @@ public class SimilarityMatrixAggregationBuilderTests extends BaseAggregationTest
         "[similarity_matrix] [sims] [size] must be at least [1], not [0]");
     assertParseError("{\"sims\": {\"similarity_matrix\": {\"field\": \"v\", \"size\": 2147483648}}}",
         "[similarity_matrix] [sims] [size] is [2147483648], above any matrix this node allows");
+    assertParseError("{\"sims\": {\"similarity_matrix\": {\"field\": \"v\", \"size\": 99999999999999999999999}}}",
+        "[similarity_matrix] [sims] [size] is [99999999999999999999999], above any matrix this node allows");
+    assertParseError("{\"sims\": {\"similarity_matrix\": {\"field\": \"v\", \"size\": 1e30}}}",
+        "[similarity_matrix] [sims] [size] is [1e30], above any matrix this node allows");
+    // Below an int's range: not wrapped around into a positive size.
+    assertParseError("{\"sims\": {\"similarity_matrix\": {\"field\": \"v\", \"size\": -3000000000}}}",
+        "[similarity_matrix] [sims] [size] must be at least [1], not [-3000000000]");
+    assertParseError("{\"sims\": {\"similarity_matrix\": {\"field\": \"v\", \"size\": 1.5}}}",
+        "[similarity_matrix] [sims] [size] must be a whole number, not [1.5]");
+    assertParseError("{\"sims\": {\"similarity_matrix\": {\"field\": \"v\", \"columns\": {\"filter\": {\"match_all\": {}}, "
+        + "\"size\": 2147483648}}}}", "[similarity_matrix] [sims] [columns.size] is [2147483648], above any matrix this node allows");
+    assertParseError("{\"sims\": {\"similarity_matrix\": {\"field\": \"v\", \"columns\": {\"vectors\": []}}}}",
+        "[similarity_matrix] [sims] [columns.vectors] is empty, give at least one vector");
     assertParseError("{\"sims\": {\"similarity_matrix\": {\"field\": \"v\", \"size\": \"ten\"}}}",
         "[similarity_matrix] [sims] [size] must be a number");
     assertParseError("{\"sims\": {\"similarity_matrix\": {\"field\": \"v\", \"similarity\": \"jaccard\"}}}",
@@ -67,6 +80,14 @@ public class SimilarityMatrixAggregationBuilderTests extends BaseAggregationTest
     assertParseError("{\"sims\": {\"similarity_matrix\": {\"field\": \"v\", \"columns\": {\"vectors\": [[1, 2], [3, \"x\"]]}}}}",
         "[similarity_matrix] [sims] [columns.vectors] [1] element [1] is a string, expected a number");
     assertParseError("{\"sims\": {\"similarity_matrix\": {\"field\": \"v\", \"rows\": 3}}}", "[similarity_matrix] [sims] does not support [rows]");
+  }
+
+  public void testGivenVectorsBeyondTheLimitAreCountedUnread() {
+    // 1000 is the default vector_scoring.matrix.max_size; the bad element after it is never read, only counted.
+    StringBuilder json = new StringBuilder("{\"sims\": {\"similarity_matrix\": {\"field\": \"v\", \"columns\": {\"vectors\": [");
+    json.append("[1, 2],".repeat(1000)).append("[\"x\"], [[3]], {\"a\": 4}]}}}}");
+    assertParseError(json.toString(), "[similarity_matrix] [sims] [columns.vectors] is [1003], above [vector_scoring.matrix.max_size] of [1000]; "
+        + "ask for fewer rows or raise the node setting");
   }
 
   private SimilarityMatrixAggregationBuilder parse(String json) throws IOException {

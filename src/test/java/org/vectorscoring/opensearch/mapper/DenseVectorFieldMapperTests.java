@@ -150,10 +150,23 @@ public class DenseVectorFieldMapperTests extends MapperTestCase {
     assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", 0), "[field] [dims] must be between [1] and [2048], not [0]");
     assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", -1), "[field] [dims] must be between [1] and [2048], not [-1]");
     assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", 2049), "[field] [dims] must be between [1] and [2048], not [2049]");
+    assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", 2147483648L),
+        "[field] [dims] must be between [1] and [2048], not [2147483648]");
+    assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", 4.5), "[field] [dims] must be a whole number, not [4.5]");
+    assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", 1e39), "[field] [dims] must be between [1] and [2048], not [1.0E39]");
+    assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", "four"), "[field] [dims] must be a whole number, not [four]");
+    assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", true), "[field] [dims] must be a whole number, not [true]");
+    assertMappingRejected(b -> b.field("type", "dense_vector").array("dims", 4), "[field] [dims] must be a whole number, not [[4]]");
     assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", 3).field("similarity", "hamming"),
         "Unknown value [hamming] for field [similarity] - accepted values are [cosine, dot_product, l2]");
     assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", 3).field("ef_construction", 100),
         "unknown parameter [ef_construction] on mapper [field] of type [dense_vector]");
+  }
+
+  public void testDimsWrittenAsAStringIsANumber() throws IOException {
+    // As OpenSearch's own integer mapping parameters take it.
+    MapperService service = createMapperService(fieldMapping(b -> b.field("type", "dense_vector").field("dims", "3")));
+    assertEquals(3, ((DenseVectorFieldType) service.fieldType("field")).dims());
   }
 
   public void testTermQueriesPointToTheVectorQuery() throws IOException {

@@ -106,6 +106,10 @@ public class VectorSimilarityQueryBuilderTests extends AbstractQueryTestCase<Vec
         "[vector_similarity] [min_similarity] must be a number");
     assertParseError("{\"vector_similarity\": {\"field\": \"vec\", \"query_vector\": [1, 2, 3, 4], \"k\": 10}}",
         "[vector_similarity] does not support [k]");
+    assertParseError("{\"vector_similarity\": {\"field\": \"vec\", \"query_vector\": [1, 2, 3, 4], \"boost\": \"high\"}}",
+        "[vector_similarity] [boost] must be a number, not [high]");
+    assertParseError("{\"vector_similarity\": {\"field\": \"vec\", \"query_vector\": [1, 2, 3, 4], \"ignore_unmapped\": \"maybe\"}}",
+        "[vector_similarity] [ignore_unmapped] must be true or false, not [maybe]");
     StringBuilder huge = new StringBuilder("{\"vector_similarity\": {\"field\": \"vec\", \"query_vector\": [0");
     huge.append(",0".repeat(16384)).append("]}}");
     assertParseError(huge.toString(), "[vector_similarity] [query_vector] has more than [16384] elements, the most a vector can have");
