@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.opensearch.client.RestClient;
 import org.vectorscoring.realnode.Corpus.Doc;
 
@@ -62,6 +63,7 @@ final class BulkWriter {
   private List<Op> inFlight = List.of();
   private long requests;
   private long items;
+  private final List<Long> latencies = new ArrayList<>();
 
   /**
    * @param maxCreated documents to create at most; once there, requests only re-index, update and delete
@@ -93,7 +95,9 @@ final class BulkWriter {
       }
     }
     inFlight = ops;
+    long begin = System.nanoTime();
     Map<String, Object> answer = RealNodeTestBase.call(client, "POST", "/" + index + "/_bulk", body.toString());
+    latencies.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
     requests++;
     List<Object> answered = list(answer.get("items"));
     assertEquals(answer.toString(), ops.size(), answered.size());
@@ -212,5 +216,10 @@ final class BulkWriter {
   /** Bulk items acknowledged. */
   long items() {
     return items;
+  }
+
+  /** How long each acknowledged bulk request took, in milliseconds. */
+  List<Long> latencies() {
+    return latencies;
   }
 }

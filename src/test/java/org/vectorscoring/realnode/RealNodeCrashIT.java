@@ -3,7 +3,6 @@ package org.vectorscoring.realnode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,12 +18,14 @@ import org.apache.lucene.tests.util.TestUtil;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.opensearch.client.RestClient;
-import org.vectorscoring.ReferenceScores;
-import org.vectorscoring.kernel.VectorKernel;
 import org.vectorscoring.lucene.VectorSimilarity;
 import org.vectorscoring.realnode.BulkWriter.Op;
 import org.vectorscoring.realnode.Corpus.Doc;
 import org.vectorscoring.realnode.StoredDocuments.Stored;
+
+import static org.vectorscoring.realnode.StoredDocuments.assertWhole;
+import static org.vectorscoring.realnode.StoredDocuments.describe;
+import static org.vectorscoring.realnode.StoredDocuments.holds;
 
 /**
  * Faults on the real node. A {@code kill -9} during bulk indexing loses no acknowledged write and leaves no document
@@ -89,7 +90,7 @@ public class RealNodeCrashIT extends RealNodeTestBase {
             return; // the node is gone: the request in flight has an unknown outcome
           }
         }
-      }, "bulk-writer");
+      }, "crash-writer-" + threads.size());
       threads.add(thread);
       thread.start();
     }
@@ -117,7 +118,7 @@ public class RealNodeCrashIT extends RealNodeTestBase {
     call(client(), "POST", "/crash/_refresh", null);
     Map<String, Stored> stored = StoredDocuments.read(client(), "crash", dims);
     assertEquals(stored.size(), at(call(client(), "GET", "/crash/_count", null), "count"));
-    stored.values().forEach(RealNodeCrashIT::assertWhole);
+    stored.values().forEach(StoredDocuments::assertWhole);
 
     long requests = 0, items = 0, acknowledged = 0, inFlight = 0, inFlightApplied = 0;
     Set<String> known = new HashSet<>();
@@ -133,13 +134,14 @@ public class RealNodeCrashIT extends RealNodeTestBase {
         Doc acked = writer.acked().get(id);
         Stored actual = stored.get(id);
         Op op = pending.get(id);
-        if (same(acked, actual)) {
+        if (holds(acked, actual)) {
           continue;
         }
         // Only the request the kill interrupted may have changed a document since its last acknowledgement.
-        String unacknowledged = op == null ? "" : ", or after the unacknowledged " + op.action() + " " + describe(op.after());
-        assertTrue("document " + id + " is " + describe(actual) + ", acknowledged as " + describe(acked) + unacknowledged,
-            op != null && same(op.after(), actual));
+        String unacknowledged = op == null ? "" : ", or after the unacknowledged " + op.action() + " "
+            + describe(op.after());
+        assertTrue("document " + id + " is " + describe(actual) + ", acknowledged as " + describe(acked)
+            + unacknowledged, op != null && holds(op.after(), actual));
         inFlightApplied++;
       }
     }
@@ -147,12 +149,12 @@ public class RealNodeCrashIT extends RealNodeTestBase {
     unknown.removeAll(known);
     assertTrue("documents no writer sent: " + unknown, unknown.isEmpty());
     for (int i = 0; i < 3; i++) {
-      assertTopHitsOf("crash", similarity, stored.values(), dims);
+      assertTopHitsOf(client(), "crash", similarity, StoredDocuments.vectors(stored.values()), random());
     }
-    System.err.printf(Locale.ROOT, "[crash] killed after %.1f s: %d bulk requests acknowledged (%d items, %.0f items/s), %d documents "
-        + "acknowledged live, %d items in flight; after the restart all %d acknowledged documents were there bit for bit, %d of "
-        + "the in-flight items applied, %d documents in all%n", seconds, requests, items, items / seconds, acknowledged, inFlight,
-        acknowledged, inFlightApplied, stored.size());
+    System.err.printf(Locale.ROOT, "[crash] killed after %.1f s: %d bulk requests acknowledged (%d items, %.0f items/s), "
+        + "%d documents acknowledged live, %d items in flight; after the restart all %d acknowledged documents were there "
+        + "bit for bit, %d of the in-flight items applied, %d documents in all%n", seconds, requests, items, items / seconds,
+        acknowledged, inFlight, acknowledged, inFlightApplied, stored.size());
   }
 
   public void testIndexOutlivesPluginRemovalAndReinstall() throws Exception {
@@ -177,7 +179,8 @@ public class RealNodeCrashIT extends RealNodeTestBase {
     for (String request : requests) {
       before.add(results(callExact(client(), "POST", "/upgrade/_search", request)));
     }
-    assertHits(search(client(), "upgrade", requests.get(similarity.ordinal())), corpus.expectedScores(similarity, q, null, null), true);
+    Map<String, Double> expected = corpus.expectedScores(similarity, q, null, null);
+    assertHits(search(client(), "upgrade", requests.get(similarity.ordinal())), expected, true);
     assertStoredAsWritten(corpus);
 
     node.stop();
@@ -255,50 +258,9 @@ public class RealNodeCrashIT extends RealNodeTestBase {
     assertEquals(corpus.docs().size(), stored.size());
     for (Doc doc : corpus.docs()) {
       assertTrue("document " + doc.id() + " is " + describe(stored.get(doc.id())) + ", not " + describe(doc),
-          same(doc, stored.get(doc.id())));
+          holds(doc, stored.get(doc.id())));
       assertWhole(stored.get(doc.id()));
     }
-  }
-
-  /** Whole, not half written: the doc-values vector is the _source one, and the norm stored with it is its norm. */
-  private static void assertWhole(Stored doc) {
-    assertTrue(doc.id() + ": doc values " + Arrays.toString(doc.vector()) + ", _source " + Arrays.toString(doc.source()),
-        Arrays.equals(doc.source(), doc.vector()));
-    if (doc.vector() != null) {
-      assertEquals(doc.id() + ": stored norm " + doc.norm(), Float.floatToIntBits(VectorKernel.norm(doc.vector())),
-          Float.floatToIntBits(doc.norm()));
-    }
-  }
-
-  /** A document the node holds is {@code expected} (null: absent), with the same floats bit for bit. */
-  private static boolean same(Doc expected, Stored actual) {
-    if (expected == null || actual == null) {
-      return expected == null && actual == null;
-    }
-    // Arrays.equals compares floats by their bits.
-    return expected.tag().equals(actual.tag()) && expected.rank() == actual.rank()
-        && Arrays.equals(expected.vector(), actual.source()) && Arrays.equals(expected.vector(), actual.vector());
-  }
-
-  /** A top-k vector_similarity query over the stored documents holds the reference. */
-  private static void assertTopHitsOf(String index, VectorSimilarity similarity, Iterable<Stored> documents, int dims)
-      throws IOException {
-    float[] q = new float[dims];
-    for (int i = 0; i < dims; i++) {
-      q[i] = random().nextFloat() * 2 - 1;
-    }
-    q[0] += 0.5f; // never all zeros
-    Map<String, Double> reference = new HashMap<>();
-    for (Stored doc : documents) {
-      if (doc.vector() != null) {
-        reference.put(doc.id(), ReferenceScores.score(similarity, q, doc.vector()));
-      }
-    }
-    int k = TestUtil.nextInt(random(), 1, 100);
-    Map<String, Object> answer = search(client(), index, "{ \"size\": " + k + ", \"track_total_hits\": true, \"query\": { "
-        + "\"vector_similarity\": { \"field\": \"v\", \"query_vector\": " + json(q) + " } } }");
-    assertEquals(reference.size(), at(answer, "hits.total.value"));
-    assertTopHits(answer, reference, k);
   }
 
   private static void createIndex(String index, int shards, int dims, VectorSimilarity similarity, String settings)
@@ -310,15 +272,6 @@ public class RealNodeCrashIT extends RealNodeTestBase {
             "tag":  { "type": "keyword" },
             "rank": { "type": "integer" } } } }
         """.formatted(shards, settings, dims, similarity.externalName()));
-  }
-
-  private static String describe(Doc doc) {
-    return doc == null ? "absent" : "[tag " + doc.tag() + ", rank " + doc.rank() + ", v " + Arrays.toString(doc.vector()) + "]";
-  }
-
-  private static String describe(Stored doc) {
-    return doc == null ? "absent" : "[tag " + doc.tag() + ", rank " + doc.rank() + ", v " + Arrays.toString(doc.vector())
-        + ", _source v " + Arrays.toString(doc.source()) + "]";
   }
 
   private static VectorSimilarity randomSimilarity() {

@@ -6,9 +6,11 @@ import com.carrotsearch.randomizedtesting.annotations.TimeoutSuite;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import org.apache.lucene.tests.util.LuceneTestCase;
 import org.apache.lucene.tests.util.QuickPatchThreadsFilter;
@@ -245,9 +247,31 @@ public abstract class RealNodeTestBase extends LuceneTestCase {
     }
     for (Map.Entry<String, Double> candidate : reference.entrySet()) {
       if (returned.contains(candidate.getKey()) == false) {
-        assertTrue(candidate + " scores above the lowest hit, " + lowest, candidate.getValue() <= lowest + 1e-5 * Math.max(1, Math.abs(lowest)));
+        double margin = 1e-5 * Math.max(1, Math.abs(lowest));
+        assertTrue(candidate + " scores above the lowest hit, " + lowest, candidate.getValue() <= lowest + margin);
       }
     }
+  }
+
+  /**
+   * A top-k {@code vector_similarity} query with a random query vector and the field's similarity ({@code similarity})
+   * over {@code index}, which holds {@code vectors} (id to vector), gives the reference's top hits and their total.
+   */
+  protected static void assertTopHitsOf(RestClient client, String index, VectorSimilarity similarity,
+      Map<String, float[]> vectors, Random random) throws IOException {
+    int dims = vectors.values().iterator().next().length;
+    float[] q = new float[dims];
+    for (int i = 0; i < dims; i++) {
+      q[i] = random.nextFloat() * 2 - 1;
+    }
+    q[0] += 0.5f; // never all zeros
+    Map<String, Double> reference = new HashMap<>();
+    vectors.forEach((id, v) -> reference.put(id, ReferenceScores.score(similarity, q, v)));
+    int k = 1 + random.nextInt(100);
+    Map<String, Object> answer = search(client, index, "{ \"size\": " + k + ", \"track_total_hits\": true, "
+        + "\"query\": { \"vector_similarity\": { \"field\": \"v\", \"query_vector\": " + json(q) + " } } }");
+    assertEquals(reference.size(), at(answer, "hits.total.value"));
+    assertTopHits(answer, reference, k);
   }
 
   /** A matrix answer holds the reference similarities of {@code rows} × {@code cols}; 1 exactly on a cosine diagonal. */

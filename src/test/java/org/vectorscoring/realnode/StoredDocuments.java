@@ -2,12 +2,18 @@ package org.vectorscoring.realnode;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.opensearch.client.RestClient;
+import org.vectorscoring.kernel.VectorKernel;
+import org.vectorscoring.realnode.Corpus.Doc;
 
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 import static org.vectorscoring.realnode.RealNodeTestBase.at;
 import static org.vectorscoring.realnode.RealNodeTestBase.callExact;
 import static org.vectorscoring.realnode.RealNodeTestBase.list;
@@ -29,7 +35,7 @@ final class StoredDocuments {
   /** Documents per page: at most {@code vector_scoring.matrix.max_size} rows, its default. */
   private static final int PAGE = 1000;
 
-  /** A document as the node holds it: {@code source} and {@code vector} are null when it has no vector, the norm NaN. */
+  /** A document as the node holds it: {@code source} and {@code vector} null when it has no vector, the norm NaN. */
   record Stored(String id, String tag, int rank, float[] source, float[] vector, float norm) {}
 
   private StoredDocuments() {}
@@ -37,7 +43,8 @@ final class StoredDocuments {
   /** Every document of {@code index} (after a refresh), by id. */
   static Map<String, Stored> read(RestClient client, String index, int dims) throws IOException {
     if (dims > PAGE) {
-      throw new IllegalArgumentException("reads vectors of at most [" + PAGE + "] dimensions (one matrix column each), not [" + dims + "]");
+      throw new IllegalArgumentException("reads vectors of at most [" + PAGE + "] dimensions (a matrix column each), not ["
+          + dims + "]");
     }
     String unitVectors = unitVectors(dims);
     Map<String, Stored> documents = new LinkedHashMap<>();
@@ -61,7 +68,8 @@ final class StoredDocuments {
         rank = ((Number) source.get("rank")).intValue();
         float[] sourceVector = source.containsKey("v") ? floats(list(source.get("v"))) : null;
         Float norm = norms.get(id);
-        documents.put(id, new Stored(id, (String) source.get("tag"), rank, sourceVector, vectors.get(id), norm == null ? Float.NaN : norm));
+        float stored = norm == null ? Float.NaN : norm;
+        documents.put(id, new Stored(id, (String) source.get("tag"), rank, sourceVector, vectors.get(id), stored));
       }
       searchAfter = ", \"search_after\": [" + rank + "]";
     }
@@ -97,6 +105,43 @@ final class StoredDocuments {
       norms.put((String) map(h).get("_id"), ExactJson.toFloat(map(h).get("_score")));
     }
     return norms;
+  }
+
+  /** Whether the node holds {@code expected} (null: none) as written: its floats bit for bit in _source and doc values. */
+  static boolean holds(Doc expected, Stored actual) {
+    if (expected == null || actual == null) {
+      return expected == null && actual == null;
+    }
+    // Arrays.equals compares floats by their bits.
+    return expected.tag().equals(actual.tag()) && expected.rank() == actual.rank()
+        && Arrays.equals(expected.vector(), actual.source()) && Arrays.equals(expected.vector(), actual.vector());
+  }
+
+  /** A document is whole, not half written: its doc-values vector is its _source one, its stored norm is its norm. */
+  static void assertWhole(Stored doc) {
+    assertTrue(doc.id() + ": doc values " + Arrays.toString(doc.vector()) + ", _source "
+        + Arrays.toString(doc.source()), Arrays.equals(doc.source(), doc.vector()));
+    if (doc.vector() != null) {
+      assertEquals(doc.id() + ": stored norm " + doc.norm(), Float.floatToIntBits(VectorKernel.norm(doc.vector())),
+          Float.floatToIntBits(doc.norm()));
+    }
+  }
+
+  /** The vectors of those of {@code documents} that have one, by id. */
+  static Map<String, float[]> vectors(Collection<Stored> documents) {
+    Map<String, float[]> vectors = new HashMap<>();
+    documents.stream().filter(d -> d.vector() != null).forEach(d -> vectors.put(d.id(), d.vector()));
+    return vectors;
+  }
+
+  static String describe(Doc doc) {
+    return doc == null ? "absent" : "[tag " + doc.tag() + ", rank " + doc.rank() + ", v "
+        + Arrays.toString(doc.vector()) + "]";
+  }
+
+  static String describe(Stored doc) {
+    return doc == null ? "absent" : "[tag " + doc.tag() + ", rank " + doc.rank() + ", v "
+        + Arrays.toString(doc.vector()) + ", _source v " + Arrays.toString(doc.source()) + "]";
   }
 
   private static float[] floats(List<Object> numbers) {
