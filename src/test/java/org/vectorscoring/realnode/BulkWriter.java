@@ -20,7 +20,7 @@ import static org.vectorscoring.realnode.RealNodeTestBase.map;
 
 /**
  * One writer thread's share of a load: random {@code _bulk} requests over documents of its own ({@code w<n>-<seq>},
- * ranks {@code n * 10^7 + seq + 1}) that no other thread touches, so what the node must hold of them follows from the
+ * ranks {@code n * 10^6 + seq + 1}) that no other thread touches, so what the node must hold of them follows from the
  * node's acknowledgements alone. A request creates documents (a tenth without a vector), re-indexes, updates the
  * vector of, or deletes earlier ones; every item of every answer must be the success its action expects.
  */
@@ -48,7 +48,8 @@ final class BulkWriter {
   /** One item of a bulk request and the document it leaves behind (null: none). */
   record Op(Action action, String id, Doc after) {}
 
-  private static final int RANKS_PER_WRITER = 10_000_000;
+  // Ranks stay below 2^24 for a few writers, so each is a distinct float score (matrix rows are ranked by them).
+  private static final int RANKS_PER_WRITER = 1_000_000;
 
   private final RestClient client;
   private final String index;
@@ -66,7 +67,8 @@ final class BulkWriter {
   private final List<Long> latencies = new ArrayList<>();
 
   /**
-   * @param maxCreated documents to create at most; once there, requests only re-index, update and delete
+   * @param maxCreated documents to create at most (below a million); once there, requests only re-index, update and
+   *     delete
    */
   BulkWriter(RestClient client, String index, int number, int dims, Random random, int maxCreated) {
     this.client = client;
@@ -74,6 +76,10 @@ final class BulkWriter {
     this.number = number;
     this.dims = dims;
     this.random = random;
+    if (maxCreated >= RANKS_PER_WRITER) {
+      throw new IllegalArgumentException("a writer creates fewer than [" + RANKS_PER_WRITER + "] documents, not ["
+          + maxCreated + "]");
+    }
     this.maxCreated = maxCreated;
   }
 

@@ -2,6 +2,7 @@ package org.vectorscoring.realnode;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -33,8 +34,19 @@ final class LoadReader {
   private final int dims;
   private final VectorSimilarity fieldSimilarity;
   private final Random random;
-  private final List<Long> latencies = new ArrayList<>();
+  private final Map<Kind, List<Long>> latencies = new EnumMap<>(Kind.class);
   private long hitsChecked;
+
+  /** The kinds of request a reader sends. */
+  enum Kind {
+    QUERY("vector_similarity"), SCRIPT("vector_scoring script"), MATRIX("similarity_matrix");
+
+    final String label;
+
+    Kind(String label) {
+      this.label = label;
+    }
+  }
 
   LoadReader(RestClient client, String index, int dims, VectorSimilarity fieldSimilarity, Random random) {
     this.client = client;
@@ -42,6 +54,9 @@ final class LoadReader {
     this.dims = dims;
     this.fieldSimilarity = fieldSimilarity;
     this.random = random;
+    for (Kind kind : Kind.values()) {
+      latencies.put(kind, new ArrayList<>());
+    }
   }
 
   /** Sends one random request and checks its answer. */
@@ -50,17 +65,18 @@ final class LoadReader {
     VectorSimilarity similarity = random.nextBoolean() ? fieldSimilarity : VectorSimilarity.values()[random.nextInt(3)];
     int size = 1 + random.nextInt(20);
     String tag = random.nextBoolean() ? null : random.nextBoolean() ? "a" : "b";
-    switch (random.nextInt(3)) {
-      case 0 -> {
+    Kind kind = Kind.values()[random.nextInt(Kind.values().length)];
+    switch (kind) {
+      case QUERY -> {
         String filter = tag == null ? "" : ", \"filter\": { \"term\": { \"tag\": \"" + tag + "\" } }";
-        Map<String, Object> answer = search("""
+        Map<String, Object> answer = search(kind, """
             { "size": %s, "_source": [ "v", "tag" ],
               "query": { "vector_similarity": { "field": "v", "query_vector": %s, "similarity": "%s" %s } } }
             """.formatted(size, json(q), similarity.externalName(), filter));
         checkHits(answer, similarity, q, tag, false);
       }
-      case 1 -> {
-        Map<String, Object> answer = search("""
+      case SCRIPT -> {
+        Map<String, Object> answer = search(kind, """
             { "size": %s, "_source": [ "v", "tag" ],
               "query": { "script_score": { "query": { "match_all": {} },
                 "script": { "lang": "vector_scoring", "source": "%s",
@@ -68,20 +84,25 @@ final class LoadReader {
             """.formatted(size, similarity.externalName(), json(q)));
         checkHits(answer, similarity, q, null, true);
       }
-      default -> {
-        String query = tag == null ? "" : ", \"query\": { \"term\": { \"tag\": \"" + tag + "\" } }";
-        Map<String, Object> answer = search("""
-            { "size": 0 %s, "aggs": { "m": { "similarity_matrix": { "field": "v", "size": %s, "similarity": "%s" } } } }
+      case MATRIX -> {
+        // Rows are the top documents of a query that ranks them (by rank, all distinct), as the aggregation is meant
+        // to be used: with every score tied, each document's _id would be read from stored fields to break the tie.
+        String query = tag == null ? "{ \"match_all\": {} }" : "{ \"term\": { \"tag\": \"" + tag + "\" } }";
+        Map<String, Object> answer = search(kind, """
+            { "size": 0,
+              "query": { "function_score": { "query": %s, "boost_mode": "replace",
+                                             "field_value_factor": { "field": "rank" } } },
+              "aggs": { "m": { "similarity_matrix": { "field": "v", "size": %s, "similarity": "%s" } } } }
             """.formatted(query, size, similarity.externalName()));
         checkMatrix(map(at(answer, "aggregations.m")), similarity, size);
       }
     }
   }
 
-  private Map<String, Object> search(String json) throws IOException {
+  private Map<String, Object> search(Kind kind, String json) throws IOException {
     long begin = System.nanoTime();
     Map<String, Object> answer = RealNodeTestBase.search(client, index, json);
-    latencies.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+    latencies.get(kind).add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
     return answer;
   }
 
@@ -157,18 +178,14 @@ final class LoadReader {
     return q;
   }
 
-  /** Requests answered. */
-  long requests() {
-    return latencies.size();
-  }
 
   /** Hits whose score was held against their own _source vector. */
   long hitsChecked() {
     return hitsChecked;
   }
 
-  /** How long each request took, in milliseconds. */
-  List<Long> latencies() {
-    return latencies;
+  /** How long each request of {@code kind} took, in milliseconds. */
+  List<Long> latencies(Kind kind) {
+    return latencies.get(kind);
   }
 }

@@ -114,7 +114,7 @@ public class RealNodeCrashIT extends RealNodeTestBase {
     }
 
     node.start();
-    call(client(), "GET", "/_cluster/health/crash?wait_for_status=green&timeout=60s", null);
+    call(client(), "GET", "/_cluster/health/crash?wait_for_status=green&timeout=25s", null);
     call(client(), "POST", "/crash/_refresh", null);
     Map<String, Stored> stored = StoredDocuments.read(client(), "crash", dims);
     assertEquals(stored.size(), at(call(client(), "GET", "/crash/_count", null), "count"));
@@ -161,6 +161,8 @@ public class RealNodeCrashIT extends RealNodeTestBase {
     Corpus corpus = Corpus.generate(random(), TestUtil.nextInt(random(), 1, 64), TestUtil.nextInt(random(), 30, 80));
     VectorSimilarity similarity = randomSimilarity();
     corpus.index(client(), "upgrade", TestUtil.nextInt(random(), 1, 3), 0, similarity);
+    call(client(), "PUT", "/plain", "{ \"settings\": { \"number_of_replicas\": 0 } }");
+    call(client(), "PUT", "/plain/_doc/1?refresh=true", "{ \"tag\": \"no vectors here\" }");
     if (random().nextBoolean()) {
       call(client(), "POST", "/upgrade/_flush", null); // else the restarts replay the translog
     }
@@ -195,7 +197,7 @@ public class RealNodeCrashIT extends RealNodeTestBase {
       }
       node.start();
     }
-    call(client(), "GET", "/_cluster/health/upgrade?wait_for_status=green&timeout=60s", null);
+    call(client(), "GET", "/_cluster/health/upgrade?wait_for_status=green&timeout=25s", null);
     assertStoredAsWritten(corpus);
     for (int i = 0; i < requests.size(); i++) {
       // Equal as exact numbers: every score and matrix value the same float as before.
@@ -212,7 +214,13 @@ public class RealNodeCrashIT extends RealNodeTestBase {
     String details = (String) at(explanation, "unassigned_info.details");
     assertTrue(details, details.contains("failed to update mapping for index"));
     assertTrue(details, details.contains(NO_HANDLER));
+    // The copy on disk is still the in-sync one: nothing is given up, the node just cannot open it.
+    Map<String, Object> decision = map(list(explanation.get("node_allocation_decisions")).get(0));
+    assertEquals(explanation.toString(), true, at(decision, "store.in_sync"));
     assertEquals("red", at(call(client(), "GET", "/_cluster/health/upgrade", null), "status"));
+    // An index without vector fields is untouched.
+    call(client(), "GET", "/_cluster/health/plain?wait_for_status=green&timeout=25s", null);
+    assertEquals(1, at(call(client(), "GET", "/plain/_count", null), "count"));
     // The mapping is still in the cluster state; searches find no shard to ask, the plugin's queries are unknown and
     // new vector mappings are refused.
     assertEquals(corpus.dims(), at(call(client(), "GET", "/upgrade/_mapping", null), "upgrade.mappings.properties.v.dims"));

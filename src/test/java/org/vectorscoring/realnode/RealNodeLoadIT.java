@@ -76,7 +76,7 @@ public class RealNodeLoadIT extends RealNodeTestBase {
     List<LoadReader> readers = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     for (int w = 0; w < writerCount; w++) {
-      BulkWriter writer = new BulkWriter(node.client(), "load", w, dims, new Random(random().nextLong()), 1_000_000);
+      BulkWriter writer = new BulkWriter(node.client(), "load", w, dims, new Random(random().nextLong()), 999_999);
       writers.add(writer);
       threads.add(new Thread(() -> untilStopped(stop, failures, writer::writeOne), "load-writer-" + w));
     }
@@ -125,18 +125,23 @@ public class RealNodeLoadIT extends RealNodeTestBase {
 
     long bulks = writers.stream().mapToLong(BulkWriter::requests).sum();
     long items = writers.stream().mapToLong(BulkWriter::items).sum();
-    long queries = readers.stream().mapToLong(LoadReader::requests).sum();
     long hitsChecked = readers.stream().mapToLong(LoadReader::hitsChecked).sum();
     List<Long> bulkMillis = new ArrayList<>();
-    List<Long> queryMillis = new ArrayList<>();
     writers.forEach(w -> bulkMillis.addAll(w.latencies()));
-    readers.forEach(r -> queryMillis.addAll(r.latencies()));
+    StringBuilder queries = new StringBuilder();
+    long queryCount = 0;
+    for (LoadReader.Kind kind : LoadReader.Kind.values()) {
+      List<Long> millis = new ArrayList<>();
+      readers.forEach(r -> millis.addAll(r.latencies(kind)));
+      queryCount += millis.size();
+      queries.append(String.format(Locale.ROOT, "%s%d %s (p50 %d ms, p99 %d ms)", queries.isEmpty() ? "" : ", ",
+          millis.size(), kind.label, percentile(millis, 50), percentile(millis, 99)));
+    }
     System.err.printf(Locale.ROOT, "[load] %.0f s, %d writers, %d readers, %d shards, %d dims, %s: %d bulk requests "
-        + "(%d items, %.0f items/s; latency p50 %d ms, p99 %d ms), %d queries (%.1f queries/s; p50 %d ms, p99 %d ms; "
-        + "%d hits checked against their _source vector), 0 failed; %d documents acknowledged live, %d in the index, "
-        + "all bit for bit%n", elapsed, writerCount, readerCount, shards, dims, similarity.externalName(), bulks, items,
-        items / elapsed, percentile(bulkMillis, 50), percentile(bulkMillis, 99), queries, queries / elapsed,
-        percentile(queryMillis, 50), percentile(queryMillis, 99), hitsChecked, expected.size(), stored.size());
+        + "(%d items, %.0f items/s; p50 %d ms, p99 %d ms), %d searches (%.1f/s: %s; %d hits checked against their _source "
+        + "vector), 0 failed; %d documents acknowledged live, %d in the index, all bit for bit%n", elapsed, writerCount,
+        readerCount, shards, dims, similarity.externalName(), bulks, items, items / elapsed, percentile(bulkMillis, 50),
+        percentile(bulkMillis, 99), queryCount, queryCount / elapsed, queries, hitsChecked, expected.size(), stored.size());
   }
 
   /** The top hits of a {@code vector_scoring} script over the documents with a vector are the reference's. */
