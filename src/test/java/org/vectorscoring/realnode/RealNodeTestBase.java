@@ -6,8 +6,12 @@ import com.carrotsearch.randomizedtesting.annotations.TimeoutSuite;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import org.apache.lucene.tests.util.LuceneTestCase;
 import org.apache.lucene.tests.util.QuickPatchThreadsFilter;
 import org.apache.lucene.tests.util.TimeUnits;
@@ -45,8 +49,18 @@ public abstract class RealNodeTestBase extends LuceneTestCase {
 
   /** Sends a request with an optional JSON body and returns the parsed 2xx answer; any other status fails the test. */
   protected static Map<String, Object> call(RestClient client, String method, String path, String json) throws IOException {
+    return parse(send(client, method, path, json));
+  }
+
+  /** As {@link #call}, with every number in the answer exact, as {@link ExactJson} parses it. */
+  protected static Map<String, Object> callExact(RestClient client, String method, String path, String json) throws IOException {
+    return ExactJson.parse(send(client, method, path, json));
+  }
+
+  /** The body of a 2xx answer; any other status fails the test. */
+  private static String send(RestClient client, String method, String path, String json) throws IOException {
     try {
-      return parse(client.performRequest(request(method, path, json)));
+      return body(client.performRequest(request(method, path, json)));
     } catch (ResponseException e) {
       throw new AssertionError(method + " " + path + " answered " + e.getResponse().getStatusLine() + ": " + body(e.getResponse())
           + "\nrequest: " + json, e);
@@ -108,7 +122,10 @@ public abstract class RealNodeTestBase extends LuceneTestCase {
   }
 
   private static Map<String, Object> parse(Response response) throws IOException {
-    String body = body(response);
+    return parse(body(response));
+  }
+
+  private static Map<String, Object> parse(String body) throws IOException {
     if (body.isEmpty()) {
       return Map.of();
     }
@@ -205,6 +222,56 @@ public abstract class RealNodeTestBase extends LuceneTestCase {
       assertTrue("ranked by score", score <= previous);
       previous = score;
     }
+  }
+
+  /**
+   * The hits are a top {@code k} of {@code reference} (id to reference score, every candidate): each hit has its
+   * reference score, in score order, and no candidate left out scores above the lowest hit beyond float rounding.
+   */
+  protected static void assertTopHits(Map<String, Object> answer, Map<String, Double> reference, int k) {
+    List<Object> hits = list(at(answer, "hits.hits"));
+    assertEquals(answer.toString(), Math.min(k, reference.size()), hits.size());
+    Set<String> returned = new HashSet<>();
+    double previous = Double.MAX_VALUE;
+    double lowest = Double.MAX_VALUE;
+    for (Object h : hits) {
+      String id = (String) map(h).get("_id");
+      Double want = reference.get(id);
+      assertNotNull("unexpected hit " + id, want);
+      double score = ((Number) map(h).get("_score")).doubleValue();
+      assertScore("doc " + id, want, score);
+      assertTrue("ranked by score", score <= previous);
+      previous = score;
+      lowest = Math.min(lowest, want);
+      returned.add(id);
+    }
+    for (Map.Entry<String, Double> candidate : reference.entrySet()) {
+      if (returned.contains(candidate.getKey()) == false) {
+        double margin = 1e-5 * Math.max(1, Math.abs(lowest));
+        assertTrue(candidate + " scores above the lowest hit, " + lowest, candidate.getValue() <= lowest + margin);
+      }
+    }
+  }
+
+  /**
+   * A top-k {@code vector_similarity} query with a random query vector and the field's similarity ({@code similarity})
+   * over {@code index}, which holds {@code vectors} (id to vector), gives the reference's top hits and their total.
+   */
+  protected static void assertTopHitsOf(RestClient client, String index, VectorSimilarity similarity,
+      Map<String, float[]> vectors, Random random) throws IOException {
+    int dims = vectors.values().iterator().next().length;
+    float[] q = new float[dims];
+    for (int i = 0; i < dims; i++) {
+      q[i] = random.nextFloat() * 2 - 1;
+    }
+    q[0] += 0.5f; // never all zeros
+    Map<String, Double> reference = new HashMap<>();
+    vectors.forEach((id, v) -> reference.put(id, ReferenceScores.score(similarity, q, v)));
+    int k = 1 + random.nextInt(100);
+    Map<String, Object> answer = search(client, index, "{ \"size\": " + k + ", \"track_total_hits\": true, "
+        + "\"query\": { \"vector_similarity\": { \"field\": \"v\", \"query_vector\": " + json(q) + " } } }");
+    assertEquals(reference.size(), at(answer, "hits.total.value"));
+    assertTopHits(answer, reference, k);
   }
 
   /** A matrix answer holds the reference similarities of {@code rows} × {@code cols}; 1 exactly on a cosine diagonal. */

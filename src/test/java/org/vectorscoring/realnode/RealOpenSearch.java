@@ -40,7 +40,8 @@ import org.opensearch.client.RestClient;
  * One node of the real OpenSearch distribution (the {@code integ-test-zip} Maven puts under {@code target/}) with the
  * freshly built plugin zip installed by {@code bin/opensearch-plugin}, on the loopback interface, run by the JDK that
  * runs the tests. As root it runs as an unprivileged system user (OpenSearch refuses root). Every process it starts
- * is stopped by its PID, in {@link #stop()}, {@link #close()} or a JVM shutdown hook; nothing is ever killed by name.
+ * is stopped by its PID, in {@link #stop()}, {@link #kill()}, {@link #close()} or a JVM shutdown hook; nothing is ever
+ * killed by name.
  *
  * <p>The node runs in the foreground as a child of this JVM ({@code runuser -u <user> -- bin/opensearch -p <pidfile>})
  * rather than with {@code -d}: a daemonized node would be handed to init, while a child can be waited for, its
@@ -209,8 +210,16 @@ public final class RealOpenSearch implements Closeable {
 
   /** Starts the node and waits until the cluster is at least yellow; on failure stops it and throws with its log. */
   public void start() throws IOException, InterruptedException {
+    start("yellow");
+  }
+
+  /**
+   * Starts the node and waits until the cluster health is at least {@code status}; {@code red} waits only for the node
+   * to answer, for a node expected to come up with indices it cannot open.
+   */
+  public void start(String status) throws IOException, InterruptedException {
     launch();
-    awaitHealth("yellow");
+    awaitHealth(status);
   }
 
   /** Starts the node without waiting for it (for a cluster whose nodes must all be up before it forms). */
@@ -369,6 +378,42 @@ public final class RealOpenSearch implements Closeable {
     }
     int status = runner.waitFor();
     log("stopped " + name + " (exit status " + status + ")");
+    forgetRunner();
+  }
+
+  /**
+   * Kills the node's JVM with SIGKILL, as a power cut or the kernel's OOM killer would, and waits until it and the
+   * runner have exited. Nothing is flushed or closed: the data stays as the kill left it, for {@link #start()} to
+   * recover from.
+   */
+  public synchronized void kill() throws InterruptedException {
+    if (runner == null) {
+      throw new IllegalStateException(name + " is not running");
+    }
+    List<ProcessHandle> family = new ArrayList<>();
+    family.add(runner.toHandle());
+    runner.descendants().forEach(family::add);
+    ProcessHandle node = nodeProcess(family).orElseThrow(() -> new IllegalStateException(name
+        + " has no node process to kill: " + pidFile() + " names none of the processes its runner started"));
+    node.destroyForcibly();
+    try {
+      node.onExit().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("PID " + node.pid() + " did not exit after SIGKILL", e);
+    }
+    // Closed only now, so that requests in flight see the node die rather than their client close.
+    closeClient();
+    runner.waitFor(10, TimeUnit.SECONDS); // runuser exits with its child
+    for (ProcessHandle process : family.reversed()) {
+      if (process.isAlive()) {
+        terminate(process, Duration.ofSeconds(10));
+      }
+    }
+    log("killed " + name + " (PID " + node.pid() + ", runner exit status " + runner.waitFor() + ")");
+    forgetRunner();
+  }
+
+  private void forgetRunner() {
     runner = null;
     if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
       try {
@@ -378,6 +423,32 @@ public final class RealOpenSearch implements Closeable {
       }
     }
     shutdownHook = null;
+  }
+
+  /** Removes {@code plugin} from the stopped node with {@code bin/opensearch-plugin remove} (its config files stay). */
+  public void removePlugin(String plugin) throws IOException, InterruptedException {
+    checkStopped();
+    run(home, dir.resolve("plugin-remove.log"), Duration.ofMinutes(2), home.resolve("bin/opensearch-plugin").toString(), "remove",
+        plugin);
+    log("removed plugin " + plugin + " from " + name);
+  }
+
+  /** Installs the built plugin zip into the stopped node again, as {@link #install(String, Map)} did. */
+  public void installPlugin() throws IOException, InterruptedException {
+    checkStopped();
+    Path plugin = existingFile(PLUGIN_PROPERTY, "the plugin zip");
+    run(home, dir.resolve("plugin-install.log"), Duration.ofMinutes(2), home.resolve("bin/opensearch-plugin").toString(), "install",
+        "--batch", plugin.toUri().toString());
+    if (user != null) {
+      chownHome(); // the tool ran as root: the node's user must own what it wrote
+    }
+    log("installed " + plugin.getFileName() + " into " + name);
+  }
+
+  private void checkStopped() {
+    if (runner != null) {
+      throw new IllegalStateException(name + " is running; stop it first");
+    }
   }
 
   /** The node's JVM: the PID in its pidfile, if that is one of the processes we started. */
