@@ -67,15 +67,15 @@ final class SimilarityMatrixAggregator extends MetricsAggregator {
   }
 
   /**
-   * Offers the document {@code vectors} is positioned on; its key and vector are read only if its score can enter,
-   * and what the candidates retain is reserved on the request breaker.
+   * Offers the document {@code vectors} is positioned on; its key is read only if its score can enter, its vector only
+   * if its score and key can, and what the candidates retain is reserved on the request breaker.
    */
   private void offer(TopCandidates top, int doc, float score, BinaryDocValues vectors, DocumentKeys keys) throws IOException {
     if (top.mayAccept(score) == false) {
       return;
     }
     String key = keys.key(doc);
-    if (key != null) {
+    if (key != null && top.mayAccept(score, key)) {
       addRequestCircuitBreakerBytes(top.offer(new MatrixCandidate(score, key, StoredVectorFormat.decode(vectors.binaryValue()))));
     }
   }

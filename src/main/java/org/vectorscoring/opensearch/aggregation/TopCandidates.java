@@ -22,6 +22,21 @@ final class TopCandidates {
   }
 
   /**
+   * Whether a document with this score and key could enter, before its vector is read: when every score ties (a
+   * {@code match_all}, a filter), the key decides, and decoding each match's vector to learn that cost most of the time.
+   * An equal score and key may enter (the vector breaks that tie).
+   */
+  boolean mayAccept(float score, String key) {
+    if (heap.size() < size) {
+      return true;
+    }
+    MatrixCandidate worst = heap.peek();
+    // The same comparison as BEST_FIRST's, on score and key.
+    int byScore = Double.compare(-(double) score, -(double) worst.score());
+    return byScore != 0 ? byScore < 0 : key.compareTo(worst.key()) <= 0;
+  }
+
+  /**
    * Offers a candidate.
    *
    * @return the change in retained candidates' heap bytes (positive when it grew), for breaker accounting
