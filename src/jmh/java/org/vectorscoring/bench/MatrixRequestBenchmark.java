@@ -70,6 +70,7 @@ public class MatrixRequestBenchmark {
   private SearchRequest square;
   private SearchRequest rectangular;
   private SearchRequest oneColumn;
+  private SearchRequest oneColumnByLabel;
   private HttpRequest squareHttp;
   private HttpRequest rectangularHttp;
   private SearchResponse squareResponse;
@@ -84,7 +85,7 @@ public class MatrixRequestBenchmark {
     }
     node = BenchNode.start(Path.of("target", "jmh-nodes", "matrix"));
     index = "matrix-" + dims + "-" + rows;
-    node.ensureIndex(index, "v1 dims=" + dims + " rows=" + rows, this::build);
+    node.ensureIndex(index, "v2 dims=" + dims + " rows=" + rows, this::build);
     BenchCorpus corpus = new BenchCorpus(dims);
     rowVectors = new float[rows][];
     columnVectors = new float[rows][];
@@ -96,8 +97,10 @@ public class MatrixRequestBenchmark {
     square = request(matrix);
     rectangular = request(new SimilarityMatrixAggregationBuilder("matrix").field("v").size(rows)
         .columnsFilter(QueryBuilders.termQuery("tag", COLUMN_TAG)).columnsSize(rows));
-    oneColumn = request(new SimilarityMatrixAggregationBuilder("matrix").field("v").size(rows)
-        .columnsVectors(new float[][] {corpus.queryVector()}));
+    float[][] oneVector = {corpus.queryVector()};
+    oneColumn = request(new SimilarityMatrixAggregationBuilder("matrix").field("v").size(rows).columnsVectors(oneVector));
+    oneColumnByLabel = request(new SimilarityMatrixAggregationBuilder("matrix").field("v").size(rows).key("label")
+        .columnsVectors(oneVector));
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     squareHttp = httpRequest("{\"similarity_matrix\": {\"field\": \"v\", \"size\": " + rows + "}}");
     rectangularHttp = httpRequest("{\"similarity_matrix\": {\"field\": \"v\", \"size\": " + rows
@@ -117,13 +120,16 @@ public class MatrixRequestBenchmark {
         .setMapping(XContentFactory.jsonBuilder().startObject().startObject("properties")
             .startObject("v").field("type", "dense_vector").field("dims", dims).field("similarity", "cosine").endObject()
             .startObject("tag").field("type", "keyword").endObject()
+            .startObject("label").field("type", "keyword").endObject()
             .endObject().endObject())
         .get();
     BenchCorpus corpus = new BenchCorpus(dims);
     BulkRequestBuilder bulk = client.prepareBulk();
     for (int doc = 0; doc < 2 * rows; doc++) {
+      // JSON, as most clients send it: the stored _source is then about 9 KB per 768-dim vector.
       bulk.add(new IndexRequest(index).id(Integer.toString(doc)).source(XContentFactory.jsonBuilder().startObject()
-          .array("v", corpus.nextVector()).field("tag", doc < rows ? ROW_TAG : COLUMN_TAG).endObject()));
+          .array("v", corpus.nextVector()).field("tag", doc < rows ? ROW_TAG : COLUMN_TAG).field("label", Integer.toString(doc))
+          .endObject()));
     }
     BulkResponse response = bulk.get();
     if (response.hasFailures()) {
@@ -208,6 +214,15 @@ public class MatrixRequestBenchmark {
   @Benchmark
   public SearchResponse collectOnly() {
     return node.client().search(oneColumn).actionGet();
+  }
+
+  /**
+   * As {@link #collectOnly()}, with rows labelled by a keyword field (read from doc values) instead of {@code _id}
+   * (read from stored fields, whose compressed blocks also hold every document's _source).
+   */
+  @Benchmark
+  public SearchResponse collectOnlyKeyedByLabel() {
+    return node.client().search(oneColumnByLabel).actionGet();
   }
 
   /** The n×n kernel as the final reduce runs it: normalise, blocked dot products, clamp. */

@@ -153,6 +153,12 @@ public class QueryBenchmark {
     return floor.only(filterDocs);
   }
 
+  /** As {@link #streamingFloorTenPercent()}, reading two vectors at a time so more misses are in flight. */
+  @Benchmark
+  public float streamingFloorTenPercentInPairs() {
+    return floor.onlyInPairs(filterDocs);
+  }
+
   /** Every vector read out of the doc values (positioned, then copied to the heap as {@code binaryValue()} does), not scored. */
   @Benchmark
   public int docValuesAll() throws IOException {

@@ -44,6 +44,38 @@ final class StreamingFloor {
     return total;
   }
 
+  /**
+   * As {@link #only(int[])}, two vectors at a time in one loop, so the misses of two vectors are in flight together:
+   * the fastest way we found to read scattered vectors, and still a plain read.
+   */
+  float onlyInPairs(int[] docs) {
+    float total = 0;
+    int i = 0;
+    for (; i + 1 < docs.length; i += 2) {
+      total += sumPair(docs[i] * stride, docs[i + 1] * stride);
+    }
+    for (; i < docs.length; i++) {
+      total += sum(docs[i] * stride, stride);
+    }
+    return total;
+  }
+
+  private float sumPair(int first, int second) {
+    FloatVector acc0 = FloatVector.zero(FLOATS);
+    FloatVector acc1 = FloatVector.zero(FLOATS);
+    int step = BYTES.length();
+    int i = 0;
+    for (int bound = stride - step; i <= bound; i += step) {
+      acc0 = acc0.add(ByteVector.fromArray(BYTES, stored, first + i).reinterpretAsFloats());
+      acc1 = acc1.add(ByteVector.fromArray(BYTES, stored, second + i).reinterpretAsFloats());
+    }
+    float total = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    for (; i < stride; i++) {
+      total += stored[first + i] + stored[second + i];
+    }
+    return total;
+  }
+
   // Two independent sums, so one add's latency does not hold up the next load.
   private float sum(int from, int length) {
     FloatVector acc0 = FloatVector.zero(FLOATS);
