@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the JMH benchmarks jar and runs it with the Vector API enabled; arguments go to JMH.
 # Usage: src/scripts/bench.sh [JMH args], e.g. src/scripts/bench.sh KernelBenchmark -f 1 -wi 3 -w 1s -i 5 -r 1s
+#        src/scripts/bench.sh --round-robin <Benchmark> [-p name=value]... [-rounds n] [-time ms] method...
+#                                                    the methods in turn in one JVM, median ratios per round (RoundRobin)
 #        src/scripts/bench.sh --numpy [rows dims]   single-thread OpenBLAS on MatrixBenchmark's shape (needs numpy)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,5 +17,10 @@ fi
 source src/scripts/jdk.sh
 echo "Using JDK at $JAVA_HOME" >&2
 mvn -B -ntp -q -Pjmh -DskipTests package
+if [ "${1:-}" = "--round-robin" ]; then
+  shift
+  # The same JVM flags as the benchmarks' @Fork.
+  exec java --add-modules jdk.incubator.vector -Xms2g -Xmx2g -cp target/benchmarks.jar org.vectorscoring.bench.RoundRobin "$@"
+fi
 # The host JVM only lists and launches benchmarks; each @Fork passes the module flag to the measured JVM itself.
 exec java --add-modules jdk.incubator.vector -jar target/benchmarks.jar "$@"

@@ -3,24 +3,27 @@ package org.vectorscoring.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.queries.function.FunctionScoreQuery;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.MMapDirectory;
+import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.IOUtils;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -44,8 +47,10 @@ import org.vectorscoring.lucene.VectorSimilarityValuesSource;
 
 /**
  * Exact cosine top-10 over one segment of 100,000 stored vectors (memory-mapped, as a shard reads them), against a
- * plain SIMD read of as many floats from memory (the bandwidth floor), in one run: the query over all documents and
- * over a 10% filter, and the same scores as a {@link FunctionScoreQuery} values source (the path script_score takes).
+ * plain SIMD read of the same stored bytes from memory (the bandwidth floor), in one run: the query over all documents
+ * and over a random 10% filter, the same scores as a {@link FunctionScoreQuery} values source (the path script_score
+ * takes), and what the filter's cost is made of: the floor over only the filter's vectors, and the doc values' reads
+ * of the vectors without scoring them.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -54,8 +59,6 @@ import org.vectorscoring.lucene.VectorSimilarityValuesSource;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
 @State(Scope.Benchmark)
 public class QueryBenchmark {
-
-  private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
 
   @Param({"384", "768"})
   public int dims;
@@ -70,7 +73,9 @@ public class QueryBenchmark {
   private VectorSimilarityQuery all;
   private VectorSimilarityQuery tenPercent;
   private FunctionScoreQuery valuesSource;
-  private float[] flat;
+  private LeafReader leaf;
+  private int[] filterDocs;
+  private StreamingFloor floor;
 
   @Setup(Level.Trial)
   public void setup() throws IOException {
@@ -79,36 +84,40 @@ public class QueryBenchmark {
     }
     path = Files.createTempDirectory("vector-scoring-bench");
     directory = new MMapDirectory(path);
-    SplittableRandom random = new SplittableRandom(7);
+    BenchCorpus corpus = new BenchCorpus(dims);
     IndexWriterConfig config = new IndexWriterConfig().setRAMBufferSizeMB(512);
     try (IndexWriter writer = new IndexWriter(directory, config)) {
       for (int i = 0; i < docs; i++) {
         Document doc = new Document();
-        doc.add(new StringField("tag", i % 10 == 0 ? "a" : "b", Field.Store.NO));
-        doc.add(new DenseVectorField("v", vector(random)));
+        doc.add(new StringField("tag", corpus.nextInFilter() ? BenchCorpus.FILTER_TAG : BenchCorpus.OTHER_TAG, Field.Store.NO));
+        doc.add(new DenseVectorField("v", corpus.nextVector()));
         writer.addDocument(doc);
       }
       writer.forceMerge(1);
     }
     reader = DirectoryReader.open(directory);
+    leaf = reader.leaves().get(0).reader();
     searcher = new IndexSearcher(reader);
     searcher.setQueryCache(null);
-    QueryVector q = new QueryVector("v", vector(random), VectorSimilarity.COSINE, VectorKernel.best());
+    QueryVector q = new QueryVector("v", corpus.queryVector(), VectorSimilarity.COSINE, VectorKernel.best());
+    TermQuery filter = new TermQuery(new Term("tag", BenchCorpus.FILTER_TAG));
     all = new VectorSimilarityQuery(q);
-    tenPercent = new VectorSimilarityQuery(q, new TermQuery(new Term("tag", "a")), null);
+    tenPercent = new VectorSimilarityQuery(q, filter, null);
     valuesSource = new FunctionScoreQuery(new MatchAllDocsQuery(), VectorSimilarityValuesSource.scores(q));
-    flat = new float[docs * dims];
-    for (int i = 0; i < flat.length; i++) {
-      flat[i] = (float) random.nextDouble(-1, 1);
-    }
+    filterDocs = matches(filter);
+    floor = new StreamingFloor(dims, docs);
   }
 
-  private float[] vector(SplittableRandom random) {
-    float[] v = new float[dims];
-    for (int k = 0; k < dims; k++) {
-      v[k] = (float) random.nextDouble(-1, 1);
+  /** The documents {@code query} matches in the one segment, ascending. */
+  private int[] matches(TermQuery query) throws IOException {
+    Scorer scorer = searcher.createWeight(query, ScoreMode.COMPLETE_NO_SCORES, 1f).scorer(reader.leaves().get(0));
+    DocIdSetIterator iterator = scorer.iterator();
+    int[] out = new int[docs];
+    int n = 0;
+    for (int doc = iterator.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = iterator.nextDoc()) {
+      out[n++] = doc;
     }
-    return v;
+    return Arrays.copyOf(out, n);
   }
 
   @TearDown(Level.Trial)
@@ -132,20 +141,48 @@ public class QueryBenchmark {
     return searcher.search(valuesSource, 10);
   }
 
-  /** The floor: a SIMD sum over as many floats as the stored vectors hold, from a heap array. */
+  /** The floor: every stored vector read once with SIMD loads, nothing else. */
   @Benchmark
   public float streamingFloor() {
-    FloatVector acc0 = FloatVector.zero(FLOATS);
-    FloatVector acc1 = FloatVector.zero(FLOATS);
-    int i = 0;
-    for (int bound = flat.length - 2 * FLOATS.length(); i <= bound; i += 2 * FLOATS.length()) {
-      acc0 = acc0.add(FloatVector.fromArray(FLOATS, flat, i));
-      acc1 = acc1.add(FloatVector.fromArray(FLOATS, flat, i + FLOATS.length()));
-    }
-    float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-    for (; i < flat.length; i++) {
-      sum += flat[i];
+    return floor.all();
+  }
+
+  /** The floor of the filtered pass: only the stored vectors of the filter's documents, read where they lie. */
+  @Benchmark
+  public float streamingFloorTenPercent() {
+    return floor.only(filterDocs);
+  }
+
+  /** As {@link #streamingFloorTenPercent()}, reading two vectors at a time so more misses are in flight. */
+  @Benchmark
+  public float streamingFloorTenPercentInPairs() {
+    return floor.onlyInPairs(filterDocs);
+  }
+
+  /** Every vector read out of the doc values (positioned, then copied to the heap as {@code binaryValue()} does), not scored. */
+  @Benchmark
+  public int docValuesAll() throws IOException {
+    BinaryDocValues vectors = leaf.getBinaryDocValues("v");
+    int sum = 0;
+    for (int doc = vectors.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = vectors.nextDoc()) {
+      sum += lastByte(vectors.binaryValue());
     }
     return sum;
+  }
+
+  /** The filter's vectors read out of the doc values, not scored. */
+  @Benchmark
+  public int docValuesTenPercent() throws IOException {
+    BinaryDocValues vectors = leaf.getBinaryDocValues("v");
+    int sum = 0;
+    for (int doc : filterDocs) {
+      vectors.advanceExact(doc);
+      sum += lastByte(vectors.binaryValue());
+    }
+    return sum;
+  }
+
+  private static int lastByte(BytesRef value) {
+    return value.bytes[value.offset + value.length - 1];
   }
 }

@@ -1,0 +1,234 @@
+package org.vectorscoring.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.opensearch.action.bulk.BulkRequestBuilder;
+import org.opensearch.action.bulk.BulkResponse;
+import org.opensearch.action.index.IndexRequest;
+import org.opensearch.action.search.SearchRequest;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.xcontent.XContentFactory;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.script.Script;
+import org.opensearch.script.ScriptType;
+import org.opensearch.search.SearchHit;
+import org.opensearch.search.builder.SearchSourceBuilder;
+import org.opensearch.transport.client.Client;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.vectorscoring.kernel.VectorKernel;
+import org.vectorscoring.opensearch.query.VectorSimilarityQueryBuilder;
+
+/**
+ * Exact cosine top-10 through OpenSearch: one shard of 100,000 documents force-merged to one segment, on a node in the
+ * benchmark JVM, each search sent through the node client (no HTTP, no JSON). The {@code vector_similarity} query,
+ * {@code script_score} with the {@code vector_scoring} engine and with Painless's {@code cosineSimilarity}, each over
+ * all documents and over a random 10%, and in the same run the streaming floor over as many stored bytes.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 5, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
+public class SearchBenchmark {
+
+  /** The node, its index (built by the first fork that needs it, kept for the others) and the six searches. */
+  @State(Scope.Benchmark)
+  public static class Searches {
+
+    @Param({"384", "768"})
+    public int dims;
+
+    @Param({"100000"})
+    public int docs;
+
+    private BenchNode node;
+    private String index;
+    private QueryBuilder queryAll;
+    private QueryBuilder queryTenPercent;
+    private QueryBuilder scriptAll;
+    private QueryBuilder scriptTenPercent;
+    private QueryBuilder painlessAll;
+    private QueryBuilder painlessTenPercent;
+
+    @Setup(Level.Trial)
+    public void setup() throws Exception {
+      if (VectorKernel.best() != VectorKernel.panamaOrNull()) {
+        throw new IllegalStateException("the SIMD kernel did not load: run with --add-modules jdk.incubator.vector");
+      }
+      node = BenchNode.start(Path.of("target", "jmh-nodes", "search"));
+      index = "vectors-" + dims + "-" + docs;
+      // Bump the version when the corpus or the index settings change, so old indices are rebuilt.
+      node.ensureIndex(index, "v1 dims=" + dims + " docs=" + docs, this::build);
+
+      float[] q = new BenchCorpus(dims).queryVector();
+      List<Float> qList = new ArrayList<>(q.length);
+      for (float x : q) {
+        qList.add(x);
+      }
+      QueryBuilder filter = QueryBuilders.termQuery("tag", BenchCorpus.FILTER_TAG);
+      queryAll = new VectorSimilarityQueryBuilder("v", q);
+      queryTenPercent = new VectorSimilarityQueryBuilder("v", q).filterQuery(filter);
+      Script script = new Script(ScriptType.INLINE, "vector_scoring", "cosine", Map.of("field", "v", "query_vector", qList));
+      scriptAll = QueryBuilders.scriptScoreQuery(QueryBuilders.matchAllQuery(), script);
+      scriptTenPercent = QueryBuilders.scriptScoreQuery(filter, script);
+      Script painless = new Script(ScriptType.INLINE, "painless", "cosineSimilarity(params.query_vector, 'v') + 1.0",
+          Map.of("query_vector", qList));
+      painlessAll = QueryBuilders.scriptScoreQuery(QueryBuilders.matchAllQuery(), painless);
+      painlessTenPercent = QueryBuilders.scriptScoreQuery(filter, painless);
+      check();
+    }
+
+    private void build(Client client) throws IOException {
+      client.admin().indices().prepareCreate(index)
+          .setSettings(Settings.builder().put("index.number_of_shards", 1).put("index.number_of_replicas", 0)
+              // Loaded once and never written again: no refreshes while loading, no fsync per bulk.
+              .put("index.refresh_interval", "-1").put("index.translog.durability", "async"))
+          .setMapping(XContentFactory.jsonBuilder().startObject().startObject("properties")
+              .startObject("v").field("type", "dense_vector").field("dims", dims).field("similarity", "cosine").endObject()
+              .startObject("tag").field("type", "keyword").endObject()
+              .endObject().endObject())
+          .get();
+      BenchCorpus corpus = new BenchCorpus(dims);
+      BulkRequestBuilder bulk = client.prepareBulk();
+      for (int doc = 0; doc < docs; doc++) {
+        // CBOR keeps the 100,000 sources (and the translog) at about the vectors' size; JSON text would be 3 times that.
+        bulk.add(new IndexRequest(index).id(Integer.toString(doc)).source(XContentFactory.cborBuilder().startObject()
+            .array("v", corpus.nextVector())
+            .field("tag", corpus.nextInFilter() ? BenchCorpus.FILTER_TAG : BenchCorpus.OTHER_TAG)
+            .endObject()));
+        if (bulk.numberOfActions() == 500 || doc == docs - 1) {
+          BulkResponse response = bulk.get();
+          if (response.hasFailures()) {
+            throw new IllegalStateException(response.buildFailureMessage());
+          }
+          bulk = client.prepareBulk();
+        }
+      }
+      client.admin().indices().prepareRefresh(index).get();
+      client.admin().indices().prepareForceMerge(index).setMaxNumSegments(1).get();
+      client.admin().indices().prepareRefresh(index).get();
+    }
+
+    /** Fails the run unless the index is as built and the three ways of scoring find the same documents. */
+    private void check() {
+      int segments = node.segments(index);
+      if (segments != 1) {
+        throw new IllegalStateException("[" + index + "] has [" + segments + "] segments, expected one");
+      }
+      long matching = BenchCorpus.filterDocs(docs).length;
+      long all = count(QueryBuilders.matchAllQuery());
+      long filtered = count(QueryBuilders.termQuery("tag", BenchCorpus.FILTER_TAG));
+      if (all != docs || filtered != matching) {
+        throw new IllegalStateException("[" + index + "] holds [" + all + "] documents, [" + filtered + "] in the filter; expected ["
+            + docs + "] and [" + matching + "]");
+      }
+      sameTopDocuments(search(queryAll), search(scriptAll), search(painlessAll));
+      sameTopDocuments(search(queryTenPercent), search(scriptTenPercent), search(painlessTenPercent));
+    }
+
+    private long count(QueryBuilder query) {
+      return node.client().search(new SearchRequest(index).source(new SearchSourceBuilder().query(query).size(0).trackTotalHits(true)))
+          .actionGet().getHits().getTotalHits().value();
+    }
+
+    private static void sameTopDocuments(SearchResponse... responses) {
+      List<List<String>> ids = new ArrayList<>();
+      for (SearchResponse response : responses) {
+        ids.add(Arrays.stream(response.getHits().getHits()).map(SearchHit::getId).toList());
+      }
+      if (ids.get(0).size() != 10 || ids.stream().distinct().count() != 1) {
+        throw new IllegalStateException("query, script and Painless disagree on the top 10: " + ids);
+      }
+    }
+
+    SearchResponse search(QueryBuilder query) {
+      return node.client().search(new SearchRequest(index).source(new SearchSourceBuilder().query(query).size(10))).actionGet();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      node.close();
+    }
+  }
+
+  /** The floor's stored bytes and the documents the filter matches; no node. */
+  @State(Scope.Benchmark)
+  public static class Floor {
+
+    @Param({"384", "768"})
+    public int dims;
+
+    @Param({"100000"})
+    public int docs;
+
+    private StreamingFloor floor;
+    private int[] filterDocs;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      floor = new StreamingFloor(dims, docs);
+      filterDocs = BenchCorpus.filterDocs(docs);
+    }
+  }
+
+  @Benchmark
+  public SearchResponse queryAll(Searches s) {
+    return s.search(s.queryAll);
+  }
+
+  @Benchmark
+  public SearchResponse queryTenPercent(Searches s) {
+    return s.search(s.queryTenPercent);
+  }
+
+  @Benchmark
+  public SearchResponse scriptAll(Searches s) {
+    return s.search(s.scriptAll);
+  }
+
+  @Benchmark
+  public SearchResponse scriptTenPercent(Searches s) {
+    return s.search(s.scriptTenPercent);
+  }
+
+  @Benchmark
+  public SearchResponse painlessAll(Searches s) {
+    return s.search(s.painlessAll);
+  }
+
+  @Benchmark
+  public SearchResponse painlessTenPercent(Searches s) {
+    return s.search(s.painlessTenPercent);
+  }
+
+  /** The floor of a pass over all documents: every stored vector read once, nothing else. */
+  @Benchmark
+  public float streamingFloor(Floor f) {
+    return f.floor.all();
+  }
+
+  /** The floor of a pass over the filter's documents: only their stored vectors, where they lie. */
+  @Benchmark
+  public float streamingFloorTenPercent(Floor f) {
+    return f.floor.only(f.filterDocs);
+  }
+}
