@@ -137,13 +137,13 @@ public final class RealOpenSearch implements Closeable {
     }
   }
 
-  /** Unpacks and installs a node of the cluster {@code clusterName}; {@code settings} complete {@code opensearch.yml}. */
   /** Where {@link #install(String, Map)} puts node {@code name}'s home (the template is prepared if it is not yet). */
   public static Path homeFor(String name) throws IOException, InterruptedException {
     Path workDir = Path.of(requiredProperty(WORK_DIR_PROPERTY)).toAbsolutePath();
     return workDir.resolve(name).resolve(installedTemplate(workDir).getFileName());
   }
 
+  /** Unpacks and installs a node of the cluster {@code clusterName}; {@code settings} complete {@code opensearch.yml}. */
   private static RealOpenSearch install(String name, String clusterName, Map<String, String> settings) throws IOException,
       InterruptedException {
     Path workDir = Path.of(requiredProperty(WORK_DIR_PROPERTY)).toAbsolutePath();
