@@ -65,7 +65,8 @@ final class BenchNode implements Closeable {
         .setTimeout(TimeValue.timeValueMinutes(5)).get().getStatus();
     if (health != ClusterHealthStatus.GREEN) {
       bench.close();
-      throw new IllegalStateException("the benchmark node in [" + home + "] is [" + health + "], not green");
+      throw new IllegalStateException("the benchmark node in [" + home + "] is [" + health + "], not green; delete the directory "
+          + "to rebuild its indices");
     }
     return bench;
   }
@@ -94,7 +95,7 @@ final class BenchNode implements Closeable {
     if (fingerprint.equals(existing)) {
       return;
     }
-    if (existing != null || exists(index)) {
+    if (exists(index)) {
       client().admin().indices().prepareDelete(index).get();
     }
     build.run(client());

@@ -85,6 +85,7 @@ public class MatrixRequestBenchmark {
     }
     node = BenchNode.start(Path.of("target", "jmh-nodes", "matrix"));
     index = "matrix-" + dims + "-" + rows;
+    // Bump the version when the corpus or the index settings change, so old indices are rebuilt.
     node.ensureIndex(index, "v2 dims=" + dims + " rows=" + rows, this::build);
     BenchCorpus corpus = new BenchCorpus(dims);
     rowVectors = new float[rows][];

@@ -9,8 +9,9 @@ import org.vectorscoring.lucene.StoredVectorFormat;
 /**
  * The memory-bandwidth floor of a scoring pass: stored vectors laid back to back on the heap as a segment's doc values
  * lay them in the mapped file (same bytes per vector, same stride), summed with SIMD loads and nothing else. Summing
- * all of them is the least a pass over every document can cost; summing only a filter's documents, in order, is the
- * least a filtered pass can cost, since it must read those vectors where they lie.
+ * all of them is the least a pass over every document can cost; summing only a filter's documents, one after the
+ * other as doc values hand them out, is the least a filtered pass can cost, since it must read those vectors where
+ * they lie.
  */
 final class StreamingFloor {
 
