@@ -57,10 +57,10 @@ final class PanamaMatrixProduct {
     for (int k0 = 0; k0 < dims; k0 += KC) {
       int kc = Math.min(KC, dims - k0);
       boolean first = k0 == 0;
-      packColumns(b, k0, kc, packedB);
+      pack(b, 0, m, k0, kc, NR, packedB);
       for (int i0 = 0; i0 < n; i0 += MC) {
         int mc = Math.min(MC, n - i0);
-        packRows(a, i0, mc, k0, kc, packedA);
+        pack(a, i0, mc, k0, kc, MR, packedA);
         for (int j = 0; j < m; j += NR) {
           for (int i = i0; i < i0 + mc; i += MR) {
             if (symmetric && j + NR <= i) {
@@ -80,40 +80,22 @@ final class PanamaMatrixProduct {
     }
   }
 
-  /** Copies dimensions [k0, k0 + kc) of every column into panels of NR columns, dimension-major, zero-padded. */
-  private static void packColumns(float[][] b, int k0, int kc, float[] packed) {
-    int m = b.length;
-    for (int j0 = 0; j0 < m; j0 += NR) {
-      int base = j0 * kc;
-      for (int c = 0; c < NR; c++) {
-        int at = base + c;
-        if (j0 + c < m) {
-          float[] column = b[j0 + c];
-          for (int k = 0; k < kc; k++, at += NR) {
-            packed[at] = column[k0 + k];
-          }
-        } else {
-          for (int k = 0; k < kc; k++, at += NR) {
-            packed[at] = 0f;
-          }
-        }
-      }
-    }
-  }
-
-  /** Copies dimensions [k0, k0 + kc) of rows [i0, i0 + mc) into panels of MR rows, dimension-major, zero-padded. */
-  private static void packRows(float[][] a, int i0, int mc, int k0, int kc, float[] packed) {
-    for (int p = 0; p < mc; p += MR) {
+  /**
+   * Copies dimensions [k0, k0 + kc) of vectors [from, from + count) into panels of {@code width} vectors (NR columns or
+   * MR rows), dimension-major, the last panel zero-padded.
+   */
+  private static void pack(float[][] vectors, int from, int count, int k0, int kc, int width, float[] packed) {
+    for (int p = 0; p < count; p += width) {
       int base = p * kc;
-      for (int r = 0; r < MR; r++) {
-        int at = base + r;
-        if (p + r < mc) {
-          float[] row = a[i0 + p + r];
-          for (int k = 0; k < kc; k++, at += MR) {
-            packed[at] = row[k0 + k];
+      for (int v = 0; v < width; v++) {
+        int at = base + v;
+        if (p + v < count) {
+          float[] vector = vectors[from + p + v];
+          for (int k = 0; k < kc; k++, at += width) {
+            packed[at] = vector[k0 + k];
           }
         } else {
-          for (int k = 0; k < kc; k++, at += MR) {
+          for (int k = 0; k < kc; k++, at += width) {
             packed[at] = 0f;
           }
         }
