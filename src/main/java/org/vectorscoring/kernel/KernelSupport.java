@@ -18,10 +18,12 @@ interface KernelSupport {
 
   float squaredDistance(float[] q, byte[] bytes, int offset, int dims);
 
-
   /**
    * {@code out[i][j] = a[i] · b[j]} for every row of {@code a} and {@code b}, all of {@code dims} floats. When
    * {@code symmetric} ({@code a == b}), only {@code j >= i} is computed and mirrored, so the result is exactly symmetric.
    */
   void dotProducts(float[][] a, float[][] b, float[][] out, int dims, boolean symmetric);
+
+  /** Bytes of working copies {@link #dotProducts} allocates besides its output, for {@code n × m} vectors of {@code dims}. */
+  long dotProductsScratchBytes(int n, int m, int dims);
 }

@@ -174,6 +174,11 @@ final class PanamaKernelSupport implements KernelSupport {
     matrixProduct.multiply(a, b, out, dims, symmetric);
   }
 
+  @Override
+  public long dotProductsScratchBytes(int n, int m, int dims) {
+    return PanamaMatrixProduct.scratchBytes(n, m, dims);
+  }
+
   /**
    * {@code LANES} stored floats from float index {@code i} of the vector at byte {@code offset}; the provider only
    * selects this class on little-endian platforms.

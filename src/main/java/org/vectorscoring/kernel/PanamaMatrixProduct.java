@@ -26,7 +26,10 @@ final class PanamaMatrixProduct {
   static final int MR = 4;
   /** Columns of a register tile: two vectors' worth. */
   static final int NR = 2 * LANES;
-  /** Dimensions per pass: a packed column panel (KC × NR floats, 16 KB at 256 bits) stays in a 32 KB L1. */
+  /**
+   * Dimensions per pass: a packed column panel (KC × NR floats, 16 KB at 256 bits) stays in a 32 KB L1. One pass over
+   * all 768 dimensions (a 48 KB panel streaming from L2) saved rewriting the output but was 3-7% slower for n × n.
+   */
   static final int KC = 256;
   /** Rows per packed block: MC × KC floats (72 KB) stay in L2 while every column panel passes by. */
   static final int MC = 18 * MR;
@@ -50,17 +53,17 @@ final class PanamaMatrixProduct {
       }
       return;
     }
-    int paddedColumns = roundUp(m, NR);
-    float[] packedB = new float[paddedColumns * Math.min(KC, dims)];
+    float[] packedB = new float[roundUp(m, NR) * Math.min(KC, dims)];
     float[] packedA = new float[MC * Math.min(KC, dims)];
+    float[] zeros = new float[dims];
     float[] edge = new float[MR * NR];
     for (int k0 = 0; k0 < dims; k0 += KC) {
       int kc = Math.min(KC, dims - k0);
       boolean first = k0 == 0;
-      pack(b, 0, m, k0, kc, NR, packedB);
+      pack(b, 0, m, k0, kc, NR, packedB, zeros);
       for (int i0 = 0; i0 < n; i0 += MC) {
         int mc = Math.min(MC, n - i0);
-        pack(a, i0, mc, k0, kc, MR, packedA);
+        pack(a, i0, mc, k0, kc, MR, packedA, zeros);
         for (int j = 0; j < m; j += NR) {
           for (int i = i0; i < i0 + mc; i += MR) {
             if (symmetric && j + NR <= i) {
@@ -80,27 +83,38 @@ final class PanamaMatrixProduct {
     }
   }
 
+  /** Bytes of the working copies {@link #multiply} allocates for an {@code n × m} product of {@code dims}. */
+  static long scratchBytes(int n, int m, int dims) {
+    long kc = Math.min(KC, dims);
+    return Float.BYTES * ((long) roundUp(m, NR) * kc + MC * kc + dims + MR * NR);
+  }
+
   /**
    * Copies dimensions [k0, k0 + kc) of vectors [from, from + count) into panels of {@code width} vectors (NR columns or
-   * MR rows), dimension-major, the last panel zero-padded.
+   * MR rows, both multiples of four), dimension-major, the last panel padded with {@code zeros}.
    */
-  private static void pack(float[][] vectors, int from, int count, int k0, int kc, int width, float[] packed) {
+  private static void pack(float[][] vectors, int from, int count, int k0, int kc, int width, float[] packed,
+      float[] zeros) {
     for (int p = 0; p < count; p += width) {
-      int base = p * kc;
-      for (int v = 0; v < width; v++) {
-        int at = base + v;
-        if (p + v < count) {
-          float[] vector = vectors[from + p + v];
-          for (int k = 0; k < kc; k++, at += width) {
-            packed[at] = vector[k0 + k];
-          }
-        } else {
-          for (int k = 0; k < kc; k++, at += width) {
-            packed[at] = 0f;
-          }
+      for (int v = 0; v < width; v += 4) {
+        float[] v0 = vectorOrZeros(vectors, from, count, p + v, zeros);
+        float[] v1 = vectorOrZeros(vectors, from, count, p + v + 1, zeros);
+        float[] v2 = vectorOrZeros(vectors, from, count, p + v + 2, zeros);
+        float[] v3 = vectorOrZeros(vectors, from, count, p + v + 3, zeros);
+        // Four vectors at a time, four adjacent writes per step: 1.4x faster for column panels than one vector at a
+        // time, whose every write went to a different cache line (3-5% of the whole product).
+        for (int k = 0, at = p * kc + v; k < kc; k++, at += width) {
+          packed[at] = v0[k0 + k];
+          packed[at + 1] = v1[k0 + k];
+          packed[at + 2] = v2[k0 + k];
+          packed[at + 3] = v3[k0 + k];
         }
       }
     }
+  }
+
+  private static float[] vectorOrZeros(float[][] vectors, int from, int count, int index, float[] zeros) {
+    return index < count ? vectors[from + index] : zeros;
   }
 
   /**

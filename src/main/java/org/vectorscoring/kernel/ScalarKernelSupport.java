@@ -88,4 +88,9 @@ final class ScalarKernelSupport implements KernelSupport {
       }
     }
   }
+
+  @Override
+  public long dotProductsScratchBytes(int n, int m, int dims) {
+    return 0;
+  }
 }

@@ -86,6 +86,14 @@ public final class VectorKernel {
     return out;
   }
 
+  /**
+   * Bytes {@link #dotProducts} allocates besides the matrix it returns (packed copies of the vectors), for callers that
+   * account memory before computing.
+   */
+  public long dotProductsScratchBytes(int rows, int columns, int dims) {
+    return support.dotProductsScratchBytes(rows, columns, dims);
+  }
+
   /** Cosine of two vectors, computing both norms: prefer {@link #cosine(float, float, float)} with stored norms. */
   public float cosine(float[] a, float[] b) {
     return cosine(dotProduct(a, b), norm(a), norm(b));

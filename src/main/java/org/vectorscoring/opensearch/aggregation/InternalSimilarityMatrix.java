@@ -144,8 +144,8 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
 
   /**
    * Computes the matrix after asking the request breaker for {@code alreadyHeld} more bytes (the response written so
-   * far), the matrix with its JSON, and the normalised copies the kernel makes; all returned when it is done, because
-   * what stays (the response) cannot be followed to its end from here. With {@code terms}, the response written so far
+   * far), the matrix with its JSON, the normalised copies and the kernel's packed copies; all returned when it is done,
+   * because what stays (the response) cannot be followed to its end from here. With {@code terms}, the response written so far
    * holds the matrices of the buckets before, so together they cannot outgrow the breaker.
    */
   private float[][] computeReserving(long alreadyHeld) {
@@ -157,7 +157,8 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
       return PairwiseSimilarity.pairwise(a, b, similarity, kernelToUse);
     }
     int dims = a.length > 0 ? a[0].length : 0;
-    long copies = 16L * (a.length + b.length) + (long) (a.length + b.length) * dims * Float.BYTES;
+    long copies = 16L * (a.length + b.length) + (long) (a.length + b.length) * dims * Float.BYTES
+        + kernelToUse.dotProductsScratchBytes(a.length, b.length, dims);
     long bytes = alreadyHeld + (long) a.length * b.length * BYTES_PER_CELL + copies;
     breaker.addEstimateBytesAndMaybeBreak(bytes, "<similarity_matrix>");
     try {

@@ -23,6 +23,7 @@ import org.opensearch.indices.breaker.HierarchyCircuitBreakerService;
 import org.opensearch.search.aggregations.InternalAggregation;
 import org.opensearch.search.aggregations.pipeline.PipelineAggregator;
 import org.opensearch.test.OpenSearchTestCase;
+import org.vectorscoring.kernel.VectorKernel;
 import org.vectorscoring.lucene.VectorSimilarity;
 
 /** The result's wire round trip, its reduce in random partial steps, and the JSON of contract §6. */
@@ -109,6 +110,27 @@ public class InternalSimilarityMatrixTests extends OpenSearchTestCase {
     assertEquals(10, ((List<?>) ((Map<?, ?>) json.get("sims")).get("matrix")).size());
   }
 
+  public void testTheReservationCoversTheKernelsCopies() {
+    for (VectorKernel kernel : List.of(VectorKernel.scalar(), VectorKernel.best())) {
+      // 10x10 of 2 dims: 100 cells at 16 bytes, 20 normalised copies (16 + 8 bytes each) and the kernel's own copies.
+      long needed = 100 * InternalSimilarityMatrix.BYTES_PER_CELL + 480 + kernel.dotProductsScratchBytes(10, 10, 2);
+      for (long limit : new long[] {needed - 1, needed}) {
+        CircuitBreakerService breakers = new HierarchyCircuitBreakerService(Settings.builder()
+            .put("indices.breaker.request.limit", limit + "b").put("indices.breaker.total.use_real_memory", false).build(),
+            List.of(), new ClusterSettings(Settings.EMPTY, ClusterSettings.BUILT_IN_CLUSTER_SETTINGS));
+        InternalSimilarityMatrix reduced = (InternalSimilarityMatrix) shardResultOf(10, 2, kernel.name())
+            .reduce(List.of(shardResultOf(10, 2, kernel.name())), finalReduce(new BigArrays(null, breakers, CircuitBreaker.REQUEST)));
+        if (limit < needed) {
+          CircuitBreakingException e = expectThrows(CircuitBreakingException.class, reduced::matrix);
+          assertTrue(e.getMessage(), e.getMessage().contains("would be [" + needed + "/"));
+        } else {
+          assertEquals(10, reduced.matrix().length);
+        }
+        assertEquals(kernel + " limit " + limit, 0, breakers.getBreaker(CircuitBreaker.REQUEST).getUsed());
+      }
+    }
+  }
+
   public void testTheFinalReduceComputesNothing() {
     // Under terms, OpenSearch reduces more buckets than it returns: the reduce itself must not compute (or reserve).
     CircuitBreakerService breakers = new HierarchyCircuitBreakerService(Settings.builder()
@@ -122,10 +144,14 @@ public class InternalSimilarityMatrixTests extends OpenSearchTestCase {
   }
 
   private static InternalSimilarityMatrix shardResultOf(int rows, int dims) {
+    return shardResultOf(rows, dims, "scalar");
+  }
+
+  private static InternalSimilarityMatrix shardResultOf(int rows, int dims, String kernel) {
     List<MatrixCandidate> candidates = candidates(rows, dims);
     candidates.sort(MatrixCandidate.BEST_FIRST);
     return new InternalSimilarityMatrix("sims", VectorSimilarity.DOT_PRODUCT, rows, InternalSimilarityMatrix.Columns.ROWS, rows,
-        candidates, List.of(), "scalar", false, null, null);
+        candidates, List.of(), kernel, false, null, null);
   }
 
   private static InternalSimilarityMatrix randomShardResult(int dims, InternalSimilarityMatrix.Columns mode) {
