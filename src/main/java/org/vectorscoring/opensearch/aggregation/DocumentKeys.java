@@ -5,6 +5,7 @@ import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.SortedSetDocValues;
 import org.apache.lucene.index.StoredFields;
+import org.opensearch.common.lucene.index.SequentialStoredFieldsLeafReader;
 import org.opensearch.index.fieldvisitor.IdOnlyFieldVisitor;
 
 /**
@@ -18,7 +19,11 @@ interface DocumentKeys {
 
   static DocumentKeys forLeaf(LeafReader reader, String keyField) throws IOException {
     if (keyField == null) {
-      StoredFields stored = reader.storedFields();
+      // Stored fields are compressed in blocks of many documents. The ordinary reader decompresses a block again for
+      // every document read from it; the sequential one (what merges and OpenSearch's fetch phase use) keeps the
+      // current block, which matters here because a query whose matches tie on score reads every match's key.
+      StoredFields stored = reader instanceof SequentialStoredFieldsLeafReader sequential
+          ? sequential.getSequentialStoredFieldsReader() : reader.storedFields();
       IdOnlyFieldVisitor visitor = new IdOnlyFieldVisitor();
       return doc -> {
         visitor.reset();
