@@ -42,6 +42,28 @@ public class InternalSimilarityMatrixTests extends OpenSearchTestCase {
     }
   }
 
+  public void testCandidateVectorsCrossTheWireBitForBit() throws IOException {
+    float[] special = {-0f, 0f, Float.MIN_VALUE, -Float.MAX_VALUE, Float.MAX_VALUE, 1e-40f, 0.1f};
+    float[] vector = new float[randomIntBetween(0, 2048)];
+    for (int k = 0; k < vector.length; k++) {
+      vector[k] = randomBoolean() ? special[randomInt(special.length - 1)] : Float.intBitsToFloat(randomInt()) % 1e30f;
+    }
+    MatrixCandidate candidate = new MatrixCandidate(randomFloat(), randomAlphaOfLength(5), vector);
+    BytesStreamOutput out = new BytesStreamOutput();
+    candidate.writeTo(out);
+    StreamInput in = out.bytes().streamInput();
+    MatrixCandidate read = new MatrixCandidate(in);
+    assertEquals(candidate, read);
+    assertEquals(0, in.available());
+
+    BytesStreamOutput corrupt = new BytesStreamOutput();
+    corrupt.writeFloat(1f);
+    corrupt.writeString("k");
+    corrupt.writeVInt(-3);
+    IOException e = expectThrows(IOException.class, () -> new MatrixCandidate(corrupt.bytes().streamInput()));
+    assertEquals("invalid vector length [-3] in a similarity_matrix shard result", e.getMessage());
+  }
+
   public void testPartialReducesGiveTheSameMatrixAsOne() {
     int dims = randomIntBetween(1, 8);
     InternalSimilarityMatrix.Columns mode = randomFrom(InternalSimilarityMatrix.Columns.ROWS, InternalSimilarityMatrix.Columns.FILTER);
