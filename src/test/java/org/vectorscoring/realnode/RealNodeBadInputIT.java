@@ -17,7 +17,6 @@ import org.junit.BeforeClass;
 import org.opensearch.client.Request;
 import org.opensearch.client.Response;
 import org.opensearch.client.ResponseException;
-import org.opensearch.client.RestClient;
 import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.vectorscoring.ReferenceScores;
@@ -31,16 +30,14 @@ import org.vectorscoring.realnode.Corpus.Doc;
  * stats endpoint ({@link BadInputs}). Each must answer 4xx (never 5xx) with a reason naming what is wrong; afterwards
  * the node must be up, the index exactly as it was, and searches must still give the reference scores.
  */
-@SuppressWarnings("deprecation") // RestClient: see RealNodeTestBase
 @LuceneTestCase.SuppressSysoutChecks(bugUrl = "none: the summary of what was sent is the figures README quotes")
-public class RealNodeBadInputIT extends RealNodeTestBase {
+public class RealNodeBadInputIT extends RealSingleNodeTestCase {
 
   /** How many malformed requests the randomised test sends; the pom passes it through ({@code -Drealnode.badinput.count}). */
   static final String COUNT_PROPERTY = "realnode.badinput.count";
 
   private static final int TEN_MILLION = 10_000_000;
 
-  private static RealOpenSearch node;
   private static Corpus corpus;
   private static VectorSimilarity similarity;
 
@@ -48,26 +45,17 @@ public class RealNodeBadInputIT extends RealNodeTestBase {
   public static void startNode() throws Exception {
     // Every failed compilation counts against OpenSearch's limit of 75 script compilations in 5 minutes, and unknown
     // script sources fail to compile every time: without more, a few thousand requests would see that limit instead.
-    node = RealOpenSearch.install("badinput", Map.of("script.context.score.max_compilations_rate", "10000/1m",
+    startNode("badinput", Map.of("script.context.score.max_compilations_rate", "10000/1m",
         "script.context.field.max_compilations_rate", "10000/1m"));
-    node.start();
     corpus = Corpus.generate(random(), TestUtil.nextInt(random(), 1, 64), TestUtil.nextInt(random(), 30, 60));
-    similarity = VectorSimilarity.values()[random().nextInt(VectorSimilarity.values().length)];
+    similarity = randomSimilarity();
     corpus.index(client(), "docs", TestUtil.nextInt(random(), 1, 3), 0, similarity);
   }
 
   @AfterClass
-  public static void stopNode() throws IOException {
-    if (node != null) {
-      node.close();
-      node = null;
-    }
+  public static void clearCorpus() {
     corpus = null;
     similarity = null;
-  }
-
-  private static RestClient client() {
-    return node.client();
   }
 
   public void testMalformedRequestsAreBadRequestsAndChangeNothing() throws IOException {

@@ -10,7 +10,6 @@ import org.apache.lucene.tests.util.LuceneTestCase;
 import org.apache.lucene.tests.util.TestUtil;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
-import org.opensearch.client.RestClient;
 import org.vectorscoring.lucene.VectorSimilarity;
 import org.vectorscoring.realnode.Corpus.Doc;
 
@@ -20,15 +19,13 @@ import org.vectorscoring.realnode.Corpus.Doc;
  * matrices of many buckets together; afterwards the breaker holds nothing, the heap is not full, and a matrix that
  * fits gives the reference values.
  */
-@SuppressWarnings("deprecation") // RestClient: see RealNodeTestBase
 @LuceneTestCase.SuppressSysoutChecks(bugUrl = "none: the figures README quotes are printed")
-public class RealNodeBreakerIT extends RealNodeTestBase {
+public class RealNodeBreakerIT extends RealSingleNodeTestCase {
 
   /** Tags of the {@code buckets} index, each on {@link #PER_BUCKET} documents. */
   private static final int BUCKETS = 32;
   private static final int PER_BUCKET = 1000;
 
-  private static RealOpenSearch node;
   /** Index {@code wide}: a few hundred 256-dimension vectors on two shards. */
   private static Corpus wide;
   /** Index {@code buckets}: {@link #BUCKETS} × {@link #PER_BUCKET} 4-dimension vectors, one shard. */
@@ -36,8 +33,7 @@ public class RealNodeBreakerIT extends RealNodeTestBase {
 
   @BeforeClass
   public static void startNode() throws Exception {
-    node = RealOpenSearch.install("breaker", Map.of());
-    node.start();
+    startNode("breaker", Map.of());
     wide = Corpus.generate(random(), 256, TestUtil.nextInt(random(), 500, 600));
     wide.index(client(), "wide", 2, 0, VectorSimilarity.COSINE);
 
@@ -61,17 +57,9 @@ public class RealNodeBreakerIT extends RealNodeTestBase {
   }
 
   @AfterClass
-  public static void stopNode() throws IOException {
-    if (node != null) {
-      node.close();
-      node = null;
-    }
+  public static void clearDocuments() {
     wide = null;
     bucketDocs = null;
-  }
-
-  private static RestClient client() {
-    return node.client();
   }
 
   public void testALoweredBreakerTripsOnTheShardsAndOnTheReduce() throws Exception {

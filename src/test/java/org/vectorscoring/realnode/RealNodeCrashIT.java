@@ -15,9 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.lucene.tests.util.TestUtil;
-import org.junit.AfterClass;
 import org.junit.BeforeClass;
-import org.opensearch.client.RestClient;
 import org.vectorscoring.lucene.VectorSimilarity;
 import org.vectorscoring.realnode.BulkWriter.Op;
 import org.vectorscoring.realnode.Corpus.Doc;
@@ -33,31 +31,15 @@ import static org.vectorscoring.realnode.StoredDocuments.holds;
  * the index red and says why, and the index comes back whole once the plugin is reinstalled. One node for the class,
  * since a node start costs 15–45 s here.
  */
-@SuppressWarnings("deprecation") // RestClient: see RealNodeTestBase
-public class RealNodeCrashIT extends RealNodeTestBase {
+public class RealNodeCrashIT extends RealSingleNodeTestCase {
 
   private static final String PLUGIN = "vector-scoring";
   /** What OpenSearch says of a mapping with a type no installed plugin provides. */
   private static final String NO_HANDLER = "No handler for type [dense_vector] declared on field [v]";
 
-  private static RealOpenSearch node;
-
   @BeforeClass
   public static void startNode() throws Exception {
-    node = RealOpenSearch.install("crash", Map.of());
-    node.start();
-  }
-
-  @AfterClass
-  public static void stopNode() throws IOException {
-    if (node != null) {
-      node.close();
-      node = null;
-    }
-  }
-
-  private static RestClient client() {
-    return node.client();
+    startNode("crash", Map.of());
   }
 
   public void testAcknowledgedWritesSurviveKill9() throws Exception {
@@ -103,7 +85,7 @@ public class RealNodeCrashIT extends RealNodeTestBase {
     }
     Thread.sleep(flush ? runMillis - runMillis / 2 : runMillis);
     killing.set(true);
-    node.kill();
+    node().kill();
     double seconds = (System.nanoTime() - begin) / 1e9;
     for (Thread thread : threads) {
       thread.join(TimeUnit.MINUTES.toMillis(1));
@@ -113,7 +95,7 @@ public class RealNodeCrashIT extends RealNodeTestBase {
       throw new AssertionError("requests failed before the kill: " + failures, failures.peek());
     }
 
-    node.start();
+    node().start();
     call(client(), "GET", "/_cluster/health/crash?wait_for_status=green&timeout=25s", null);
     call(client(), "POST", "/crash/_refresh", null);
     Map<String, Stored> stored = StoredDocuments.read(client(), "crash", dims);
@@ -185,17 +167,17 @@ public class RealNodeCrashIT extends RealNodeTestBase {
     assertHits(search(client(), "upgrade", requests.get(similarity.ordinal())), expected, true);
     assertStoredAsWritten(corpus);
 
-    node.stop();
+    node().stop();
     try {
-      node.removePlugin(PLUGIN);
+      node().removePlugin(PLUGIN);
       assertRefusedWithoutThePlugin(corpus, requests.get(0));
     } finally {
       // Whatever failed, the other test needs the node back with its plugin.
-      node.stop();
-      if (Files.exists(node.home().resolve("plugins").resolve(PLUGIN)) == false) {
-        node.installPlugin();
+      node().stop();
+      if (Files.exists(node().home().resolve("plugins").resolve(PLUGIN)) == false) {
+        node().installPlugin();
       }
-      node.start();
+      node().start();
     }
     call(client(), "GET", "/_cluster/health/upgrade?wait_for_status=green&timeout=25s", null);
     assertStoredAsWritten(corpus);
@@ -207,7 +189,7 @@ public class RealNodeCrashIT extends RealNodeTestBase {
 
   /** A node without the plugin starts, keeps the index red and says why; the plugin's queries and mappings are unknown. */
   private static void assertRefusedWithoutThePlugin(Corpus corpus, String vectorQuery) throws Exception {
-    node.start("red"); // it starts, but cannot open the index
+    node().start("red"); // it starts, but cannot open the index
     List<Object> plugins = list(call(client(), "GET", "/_cat/plugins?format=json", null).get("list"));
     assertTrue(plugins.toString(), plugins.stream().noneMatch(p -> PLUGIN.equals(map(p).get("component"))));
     Map<String, Object> explanation = awaitAllocationGivenUp("upgrade");
@@ -230,8 +212,8 @@ public class RealNodeCrashIT extends RealNodeTestBase {
     assertBadRequest(client(), "POST", "/upgrade/_search", vectorQuery, "parsing_exception", "unknown query [vector_similarity]");
     assertBadRequest(client(), "PUT", "/another", "{ \"mappings\": { \"properties\": { \"v\": { \"type\": \"dense_vector\", "
         + "\"dims\": 3 } } } }", "mapper_parsing_exception", NO_HANDLER);
-    assertTrue("the node log says why", node.consoleLog().contains("MapperParsingException[Failed to parse mapping [_doc]: "
-        + NO_HANDLER + "]"));
+    assertTrue("the node log says why",
+        node().consoleLog().contains("MapperParsingException[Failed to parse mapping [_doc]: " + NO_HANDLER + "]"));
   }
 
   /** What a search answered: hit id to score and the total, or the aggregation. */
@@ -280,9 +262,5 @@ public class RealNodeCrashIT extends RealNodeTestBase {
             "tag":  { "type": "keyword" },
             "rank": { "type": "integer" } } } }
         """.formatted(shards, settings, dims, similarity.externalName()));
-  }
-
-  private static VectorSimilarity randomSimilarity() {
-    return VectorSimilarity.values()[random().nextInt(VectorSimilarity.values().length)];
   }
 }

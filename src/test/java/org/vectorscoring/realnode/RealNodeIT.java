@@ -10,7 +10,6 @@ import java.util.Map;
 import org.apache.lucene.tests.util.TestUtil;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
-import org.opensearch.client.RestClient;
 import org.vectorscoring.ReferenceScores;
 import org.vectorscoring.realnode.Corpus.Doc;
 import org.vectorscoring.lucene.VectorSimilarity;
@@ -19,10 +18,8 @@ import org.vectorscoring.lucene.VectorSimilarity;
  * The contract over REST on the real OpenSearch 3.8.0 distribution with the built plugin zip installed: one node for
  * the whole class, random data held against the double-precision reference, and a restart on the same data.
  */
-@SuppressWarnings("deprecation") // RestClient: see RealNodeTestBase
-public class RealNodeIT extends RealNodeTestBase {
+public class RealNodeIT extends RealSingleNodeTestCase {
 
-  private static RealOpenSearch node;
   private static java.nio.file.Path snapshots;
 
   /** The shared random corpus, in index {@code docs} (random shards) and {@code docs1} (one shard, for rescore). */
@@ -34,8 +31,7 @@ public class RealNodeIT extends RealNodeTestBase {
   public static void startNode() throws Exception {
     // A snapshot repository inside the node's home, which the node's user owns.
     snapshots = RealOpenSearch.homeFor("single").resolve("snapshots");
-    node = RealOpenSearch.install("single", Map.of("path.repo", snapshots.toString()));
-    node.start();
+    startNode("single", Map.of("path.repo", snapshots.toString()));
     corpus = Corpus.generate(random(), TestUtil.nextInt(random(), 1, 300), TestUtil.nextInt(random(), 80, 120));
     corpus.index(client(), "docs", TestUtil.nextInt(random(), 1, 3), 0, randomSimilarity());
     docs1Similarity = randomSimilarity();
@@ -43,21 +39,9 @@ public class RealNodeIT extends RealNodeTestBase {
   }
 
   @AfterClass
-  public static void stopNode() throws IOException {
-    if (node != null) {
-      node.close();
-      node = null;
-    }
+  public static void clearCorpus() {
     corpus = null;
     docs1Similarity = null;
-  }
-
-  private static RestClient client() {
-    return node.client();
-  }
-
-  private static VectorSimilarity randomSimilarity() {
-    return VectorSimilarity.values()[random().nextInt(VectorSimilarity.values().length)];
   }
 
   // --- the plugin on the node -------------------------------------------------------------------------------------
@@ -73,7 +57,8 @@ public class RealNodeIT extends RealNodeTestBase {
     assertEquals(16384, stats.get("max_dims"));
     assertEquals(stats.toString(), List.of("documents_scored", "matrices", "queries", "scripts"),
         map(stats.get("counters")).keySet().stream().sorted().toList());
-    assertTrue("the node log names the kernel", node.consoleLog().contains("vector scoring kernel: [" + kernel + "]"));
+    assertTrue("the node log names the kernel",
+        node().consoleLog().contains("vector scoring kernel: [" + kernel + "]"));
   }
 
   // --- §1 the field -----------------------------------------------------------------------------------------------
@@ -403,8 +388,8 @@ public class RealNodeIT extends RealNodeTestBase {
     cosine.forEach((id, score) -> assertScore(id, score, ((Number) map(before.get(0)).get(id)).doubleValue()));
     String kernel = (String) nodeStats(client()).get("kernel");
 
-    node.stop();
-    node.start();
+    node().stop();
+    node().start();
     call(client(), "GET", "/_cluster/health/restart?wait_for_status=green&timeout=25s", null);
 
     assertEquals(kernel, nodeStats(client()).get("kernel"));

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.lucene.tests.util.TestUtil;
 import org.apache.lucene.tests.util.TimeUnits;
-import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.vectorscoring.ReferenceScores;
 import org.vectorscoring.lucene.VectorSimilarity;
@@ -32,35 +31,23 @@ import static org.vectorscoring.realnode.StoredDocuments.holds;
  * for {@code -Drealnode.load.seconds} (60 by default). No request may fail, and every answer during the load must be
  * sound; afterwards the index holds exactly what was acknowledged, bit for bit, and queries give the reference.
  */
-@SuppressWarnings("deprecation") // RestClient: see RealNodeTestBase
 @TimeoutSuite(millis = 4 * TimeUnits.HOUR) // the load runs as long as it is told to
-public class RealNodeLoadIT extends RealNodeTestBase {
+public class RealNodeLoadIT extends RealSingleNodeTestCase {
 
   /** How long the load runs, in seconds; the pom passes it on from the Maven command line. */
   static final String SECONDS_PROPERTY = "realnode.load.seconds";
 
-  private static RealOpenSearch node;
-
   @BeforeClass
   public static void startNode() throws Exception {
-    node = RealOpenSearch.install("load", Map.of());
-    node.start();
-  }
-
-  @AfterClass
-  public static void stopNode() throws IOException {
-    if (node != null) {
-      node.close();
-      node = null;
-    }
+    startNode("load", Map.of());
   }
 
   public void testConcurrentWritesAndQueriesLoseNothing() throws Exception {
     long seconds = Long.getLong(SECONDS_PROPERTY, 60);
     int dims = TestUtil.nextInt(random(), 1, 128);
-    VectorSimilarity similarity = VectorSimilarity.values()[random().nextInt(VectorSimilarity.values().length)];
+    VectorSimilarity similarity = randomSimilarity();
     int shards = TestUtil.nextInt(random(), 1, 3);
-    call(node.client(), "PUT", "/load", """
+    call(client(), "PUT", "/load", """
         { "settings": { "number_of_shards": %s, "number_of_replicas": 0 },
           "mappings": { "properties": {
             "v":    { "type": "dense_vector", "dims": %s, "similarity": "%s" },
@@ -76,12 +63,12 @@ public class RealNodeLoadIT extends RealNodeTestBase {
     List<LoadReader> readers = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     for (int w = 0; w < writerCount; w++) {
-      BulkWriter writer = new BulkWriter(node.client(), "load", w, dims, new Random(random().nextLong()), 999_999);
+      BulkWriter writer = new BulkWriter(client(), "load", w, dims, new Random(random().nextLong()), 999_999);
       writers.add(writer);
       threads.add(new Thread(() -> untilStopped(stop, failures, writer::writeOne), "load-writer-" + w));
     }
     for (int r = 0; r < readerCount; r++) {
-      LoadReader reader = new LoadReader(node.client(), "load", dims, similarity, new Random(random().nextLong()));
+      LoadReader reader = new LoadReader(client(), "load", dims, similarity, new Random(random().nextLong()));
       readers.add(reader);
       threads.add(new Thread(() -> untilStopped(stop, failures, reader::readOne), "load-reader-" + r));
     }
@@ -105,11 +92,11 @@ public class RealNodeLoadIT extends RealNodeTestBase {
     }
 
     // After the load: exactly what was acknowledged, bit for bit, and the reference's answers.
-    call(node.client(), "POST", "/load/_refresh", null);
+    call(client(), "POST", "/load/_refresh", null);
     Map<String, Doc> expected = new HashMap<>();
     writers.forEach(writer -> expected.putAll(writer.acked()));
-    assertEquals(expected.size(), at(call(node.client(), "GET", "/load/_count", null), "count"));
-    Map<String, Stored> stored = StoredDocuments.read(node.client(), "load", dims);
+    assertEquals(expected.size(), at(call(client(), "GET", "/load/_count", null), "count"));
+    Map<String, Stored> stored = StoredDocuments.read(client(), "load", dims);
     assertEquals(expected.keySet(), stored.keySet());
     for (Doc doc : expected.values()) {
       Stored actual = stored.get(doc.id());
@@ -119,7 +106,7 @@ public class RealNodeLoadIT extends RealNodeTestBase {
     }
     Map<String, float[]> vectors = StoredDocuments.vectors(stored.values());
     for (int i = 0; i < 5; i++) {
-      assertTopHitsOf(node.client(), "load", similarity, vectors, random());
+      assertTopHitsOf(client(), "load", similarity, vectors, random());
     }
     assertScriptTopHits(vectors, dims);
 
@@ -146,7 +133,7 @@ public class RealNodeLoadIT extends RealNodeTestBase {
 
   /** The top hits of a {@code vector_scoring} script over the documents with a vector are the reference's. */
   private static void assertScriptTopHits(Map<String, float[]> vectors, int dims) throws IOException {
-    VectorSimilarity similarity = VectorSimilarity.values()[random().nextInt(VectorSimilarity.values().length)];
+    VectorSimilarity similarity = randomSimilarity();
     float[] q = new float[dims];
     for (int i = 0; i < dims; i++) {
       q[i] = random().nextFloat() * 2 - 1;
@@ -156,7 +143,7 @@ public class RealNodeLoadIT extends RealNodeTestBase {
     vectors.forEach((id, v) -> reference.put(id, ReferenceScores.score(similarity, q, v)));
     int k = TestUtil.nextInt(random(), 1, 100);
     // Only documents with a vector: the others all score 0, ties a top-k may cut anywhere.
-    Map<String, Object> answer = search(node.client(), "load", """
+    Map<String, Object> answer = search(client(), "load", """
         { "size": %s, "query": { "script_score": { "query": { "exists": { "field": "v" } },
             "script": { "lang": "vector_scoring", "source": "%s", "params": { "field": "v", "query_vector": %s } } } } }
         """.formatted(k, similarity.externalName(), json(q)));

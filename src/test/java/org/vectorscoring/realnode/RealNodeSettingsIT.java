@@ -3,37 +3,19 @@ package org.vectorscoring.realnode;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.lucene.tests.util.TestUtil;
-import org.junit.AfterClass;
 import org.junit.BeforeClass;
-import org.opensearch.client.RestClient;
 import org.vectorscoring.lucene.VectorSimilarity;
 
 /**
  * Contract §8 on the real distribution: a node whose {@code opensearch.yml} turns SIMD off and lowers the limits
  * scores with the scalar kernel, still to the reference, and enforces the limits it was given.
  */
-@SuppressWarnings("deprecation") // RestClient: see RealNodeTestBase
-public class RealNodeSettingsIT extends RealNodeTestBase {
-
-  private static RealOpenSearch node;
+public class RealNodeSettingsIT extends RealSingleNodeTestCase {
 
   @BeforeClass
   public static void startNode() throws Exception {
-    node = RealOpenSearch.install("settings", Map.of("vector_scoring.simd.enabled", "false", "vector_scoring.matrix.max_size", "3",
+    startNode("settings", Map.of("vector_scoring.simd.enabled", "false", "vector_scoring.matrix.max_size", "3",
         "vector_scoring.max_dims", "8"));
-    node.start();
-  }
-
-  @AfterClass
-  public static void stopNode() throws IOException {
-    if (node != null) {
-      node.close();
-      node = null;
-    }
-  }
-
-  private static RestClient client() {
-    return node.client();
   }
 
   public void testSimdDisabledMeansTheScalarKernel() throws IOException {
@@ -44,7 +26,7 @@ public class RealNodeSettingsIT extends RealNodeTestBase {
 
   /** README: "the node log says which kernel it chose", and with {@code simd.enabled: false} that is scalar. */
   public void testNodeLogNamesTheScalarKernel() throws IOException {
-    String log = node.consoleLog();
+    String log = node().consoleLog();
     assertTrue("the node log names the kernel it uses", log.contains("vector scoring kernel: [scalar]"));
     assertFalse("the node log names a kernel it does not use", log.contains("vector scoring kernel: [panama"));
   }
