@@ -16,6 +16,7 @@ import org.opensearch.core.common.breaker.CircuitBreaker;
 import org.opensearch.core.common.breaker.CircuitBreakingException;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.indices.breaker.CircuitBreakerService;
 import org.opensearch.core.xcontent.ToXContent;
 import org.opensearch.core.xcontent.XContentBuilder;
@@ -33,13 +34,18 @@ public class InternalSimilarityMatrixTests extends OpenSearchTestCase {
     InternalSimilarityMatrix original = randomShardResult(randomIntBetween(1, 6), randomFrom(InternalSimilarityMatrix.Columns.values()));
     InternalSimilarityMatrix reduced = (InternalSimilarityMatrix) original.reduce(List.of(original), finalReduce());
     for (InternalSimilarityMatrix m : List.of(original, reduced)) {
-      BytesStreamOutput out = new BytesStreamOutput();
-      m.writeTo(out);
-      StreamInput in = out.bytes().streamInput();
-      InternalSimilarityMatrix read = new InternalSimilarityMatrix(in);
-      assertEquals(m, read);
-      assertEquals(0, in.available());
+      assertEquals(m, roundTrip(m, InternalSimilarityMatrix::new));
     }
+  }
+
+  /** Writes and reads back {@code value}, asserting the reader consumed every byte written. */
+  private static <T extends Writeable> T roundTrip(T value, Writeable.Reader<T> reader) throws IOException {
+    BytesStreamOutput out = new BytesStreamOutput();
+    value.writeTo(out);
+    StreamInput in = out.bytes().streamInput();
+    T read = reader.read(in);
+    assertEquals(0, in.available());
+    return read;
   }
 
   public void testCandidateVectorsCrossTheWireBitForBit() throws IOException {
@@ -49,12 +55,7 @@ public class InternalSimilarityMatrixTests extends OpenSearchTestCase {
       vector[k] = randomBoolean() ? special[randomInt(special.length - 1)] : Float.intBitsToFloat(randomInt()) % 1e30f;
     }
     MatrixCandidate candidate = new MatrixCandidate(randomFloat(), randomAlphaOfLength(5), vector);
-    BytesStreamOutput out = new BytesStreamOutput();
-    candidate.writeTo(out);
-    StreamInput in = out.bytes().streamInput();
-    MatrixCandidate read = new MatrixCandidate(in);
-    assertEquals(candidate, read);
-    assertEquals(0, in.available());
+    assertEquals(candidate, roundTrip(candidate, MatrixCandidate::new));
 
     BytesStreamOutput corrupt = new BytesStreamOutput();
     corrupt.writeFloat(1f);
