@@ -24,6 +24,6 @@ interface KernelSupport {
    */
   void dotProducts(float[][] a, float[][] b, float[][] out, int dims, boolean symmetric);
 
-  /** Bytes of working copies {@link #dotProducts} allocates besides its output, for {@code n × m} vectors of {@code dims}. */
+  /** Bytes of the working copies {@link #dotProducts} allocates besides its output, for n × m vectors of dims. */
   long dotProductsScratchBytes(int n, int m, int dims);
 }

@@ -144,9 +144,9 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
 
   /**
    * Computes the matrix after asking the request breaker for {@code alreadyHeld} more bytes (the response written so
-   * far), the matrix with its JSON, the normalised copies and the kernel's packed copies; all returned when it is done,
-   * because what stays (the response) cannot be followed to its end from here. With {@code terms}, the response written so far
-   * holds the matrices of the buckets before, so together they cannot outgrow the breaker.
+   * far), the matrix with its JSON, the normalised copies and the kernel's packed copies; all returned when it is
+   * done, because what stays (the response) cannot be followed to its end from here. With {@code terms}, the response
+   * written so far holds the matrices of the buckets before, so together they cannot outgrow the breaker.
    */
   private float[][] computeReserving(long alreadyHeld) {
     float[][] a = rows.stream().map(MatrixCandidate::vector).toArray(float[][]::new);
