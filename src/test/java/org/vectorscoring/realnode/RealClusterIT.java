@@ -10,7 +10,6 @@ import org.junit.BeforeClass;
 import org.opensearch.client.RestClient;
 import org.vectorscoring.ReferenceScores;
 import org.vectorscoring.lucene.VectorSimilarity;
-import org.vectorscoring.realnode.Corpus.Doc;
 
 /**
  * Three real nodes in separate JVMs on the loopback interface, an index with three shards and a replica spread over
@@ -117,15 +116,10 @@ public class RealClusterIT extends RealNodeTestBase {
     List<Object> answers = new ArrayList<>();
     for (RealOpenSearch node : nodes) {
       Map<String, Object> answer = search(node.client(), "docs", request);
-      Map<String, Object> sims = map(at(answer, "aggregations.sims"));
-      List<Doc> rows = corpus.byRank(null).stream().limit(size).toList();
-      assertEquals(rows.stream().map(Doc::id).toList(), sims.get("rows"));
-      assertMatrix(VectorSimilarity.COSINE, rows, rows, list(sims.get("matrix")));
+      assertTopRanksMatrix(map(at(answer, "aggregations.sims")), corpus, null, VectorSimilarity.COSINE, size);
       for (Object b : list(at(answer, "aggregations.tags.buckets"))) {
         Map<String, Object> bucket = map(b);
-        List<Doc> bucketRows = corpus.byRank((String) bucket.get("key")).stream().limit(size).toList();
-        assertEquals(bucketRows.stream().map(Doc::id).toList(), map(bucket.get("sims")).get("rows"));
-        assertMatrix(VectorSimilarity.COSINE, bucketRows, bucketRows, list(map(bucket.get("sims")).get("matrix")));
+        assertTopRanksMatrix(map(bucket.get("sims")), corpus, (String) bucket.get("key"), VectorSimilarity.COSINE, size);
       }
       answers.add(answer.get("aggregations"));
     }

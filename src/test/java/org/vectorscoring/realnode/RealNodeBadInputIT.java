@@ -22,7 +22,6 @@ import org.opensearch.common.xcontent.json.JsonXContent;
 import org.vectorscoring.ReferenceScores;
 import org.vectorscoring.lucene.VectorSimilarity;
 import org.vectorscoring.realnode.BadInputs.Malformed;
-import org.vectorscoring.realnode.Corpus.Doc;
 
 /**
  * Malformed input against every feature of the plugin on the real node, in random order: mappings, documents,
@@ -203,12 +202,9 @@ public class RealNodeBadInputIT extends RealSingleNodeTestCase {
         + "{\"lang\": \"vector_scoring\", \"source\": \"" + similarity.externalName() + "\", \"params\": {\"field\": \"v\", "
         + "\"query_vector\": " + json(q) + "}}}}}"), scripted, true);
     int size = TestUtil.nextInt(random(), 1, 10);
-    Map<String, Object> answer = search(client(), "docs", "{\"size\": 0, \"query\": {\"function_score\": {\"query\": {\"match_all\": {}}, "
-        + "\"boost_mode\": \"replace\", \"field_value_factor\": {\"field\": \"rank\"}}}, \"aggs\": {\"sims\": {\"similarity_matrix\": "
+    Map<String, Object> answer = search(client(), "docs", "{" + RANKED + ", \"aggs\": {\"sims\": {\"similarity_matrix\": "
         + "{\"field\": \"v\", \"size\": " + size + "}}}}");
-    List<Doc> rows = corpus.byRank(null).stream().limit(size).toList();
-    assertEquals(rows.stream().map(Doc::id).toList(), at(answer, "aggregations.sims.rows"));
-    assertMatrix(similarity, rows, rows, list(at(answer, "aggregations.sims.matrix")));
+    assertTopRanksMatrix(map(at(answer, "aggregations.sims")), corpus, null, similarity, size);
   }
 
   private static void log(String line) {

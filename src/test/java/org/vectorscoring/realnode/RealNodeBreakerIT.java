@@ -80,12 +80,9 @@ public class RealNodeBreakerIT extends RealSingleNodeTestCase {
     assertNothingHeld();
 
     int size = TestUtil.nextInt(random(), 1, 30);
-    Map<String, Object> answer = search(client(), "wide", "{\"size\": 0, \"query\": {\"function_score\": {\"query\": {\"match_all\": {}}, "
-        + "\"boost_mode\": \"replace\", \"field_value_factor\": {\"field\": \"rank\"}}}, \"aggs\": {\"sims\": {\"similarity_matrix\": "
+    Map<String, Object> answer = search(client(), "wide", "{" + RANKED + ", \"aggs\": {\"sims\": {\"similarity_matrix\": "
         + "{\"field\": \"v\", \"size\": " + size + "}}}}");
-    List<Doc> top = wide.byRank(null).stream().limit(size).toList();
-    assertEquals(top.stream().map(Doc::id).toList(), at(answer, "aggregations.sims.rows"));
-    assertMatrix(VectorSimilarity.COSINE, top, top, list(at(answer, "aggregations.sims.matrix")));
+    assertTopRanksMatrix(map(at(answer, "aggregations.sims")), wide, null, VectorSimilarity.COSINE, size);
   }
 
   /**

@@ -265,20 +265,14 @@ public class RealNodeIT extends RealSingleNodeTestCase {
     }
   }
 
-  /** A query scoring every document by its rank: distinct scores, so the rows are exactly the top ranks. */
-  private static final String RANKED = "\"size\": 0, \"query\": { \"function_score\": { \"query\": { \"match_all\": {} }, "
-      + "\"boost_mode\": \"replace\", \"field_value_factor\": { \"field\": \"rank\" } } }";
-
   public void testSquareMatrixOfTheTopRows() throws IOException {
     VectorSimilarity similarity = randomSimilarity();
     int size = TestUtil.nextInt(random(), 1, 15);
     Map<String, Object> sims = matrix("docs", RANKED + ", \"aggs\": { \"sims\": { \"similarity_matrix\": { \"field\": \"v\", "
         + "\"size\": " + size + ", \"similarity\": \"" + similarity.externalName() + "\" } } }");
-    List<Doc> rows = corpus.byRank(null).stream().limit(size).toList();
     assertEquals(similarity.externalName(), sims.get("similarity"));
-    assertEquals(rows.stream().map(Doc::id).toList(), sims.get("rows"));
     assertEquals(sims.get("rows"), sims.get("columns"));
-    assertMatrix(similarity, rows, rows, list(sims.get("matrix")));
+    assertTopRanksMatrix(sims, corpus, null, similarity, size);
   }
 
   public void testColumnsFromAFilter() throws IOException {
@@ -304,10 +298,7 @@ public class RealNodeIT extends RealSingleNodeTestCase {
     assertEquals(answer.toString(), 2, buckets.size());
     for (Object b : buckets) {
       Map<String, Object> bucket = map(b);
-      Map<String, Object> sims = map(bucket.get("sims"));
-      List<Doc> rows = corpus.byRank((String) bucket.get("key")).stream().limit(size).toList();
-      assertEquals(rows.stream().map(Doc::id).toList(), sims.get("rows"));
-      assertMatrix(VectorSimilarity.COSINE, rows, rows, list(sims.get("matrix")));
+      assertTopRanksMatrix(map(bucket.get("sims")), corpus, (String) bucket.get("key"), VectorSimilarity.COSINE, size);
     }
   }
 

@@ -274,6 +274,21 @@ public abstract class RealNodeTestBase extends LuceneTestCase {
     assertTopHits(answer, reference, k);
   }
 
+  /** A query scoring every document by its rank: distinct scores, so a matrix's rows are exactly the top ranks. */
+  protected static final String RANKED = "\"size\": 0, \"query\": { \"function_score\": { "
+      + "\"query\": { \"match_all\": {} }, \"boost_mode\": \"replace\", \"field_value_factor\": { \"field\": \"rank\" } } }";
+
+  /**
+   * {@code sims}, a {@code similarity_matrix} answer under {@link #RANKED}, has as rows the top {@code size} documents
+   * by rank (of {@code tag}, or all when null) and their reference similarities to each other.
+   */
+  protected static void assertTopRanksMatrix(Map<String, Object> sims, Corpus corpus, String tag,
+      VectorSimilarity similarity, int size) {
+    List<Doc> rows = corpus.byRank(tag).stream().limit(size).toList();
+    assertEquals(rows.stream().map(Doc::id).toList(), sims.get("rows"));
+    assertMatrix(similarity, rows, rows, list(sims.get("matrix")));
+  }
+
   /** A matrix answer holds the reference similarities of {@code rows} × {@code cols}; 1 exactly on a cosine diagonal. */
   protected static void assertMatrix(VectorSimilarity similarity, List<Doc> rows, List<Doc> cols, List<Object> matrix) {
     assertEquals(rows.size(), matrix.size());
