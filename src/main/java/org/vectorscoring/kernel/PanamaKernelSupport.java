@@ -60,6 +60,11 @@ final class PanamaKernelSupport implements KernelSupport {
   }
 
   private FloatVector fma(FloatVector a, FloatVector b, FloatVector acc) {
+    return fma(a, b, acc, useFma);
+  }
+
+  /** {@code a × b + acc}, fused where {@code useFma} says the hardware has FMA. */
+  static FloatVector fma(FloatVector a, FloatVector b, FloatVector acc, boolean useFma) {
     // Without hardware FMA the Vector API emulates it very slowly; multiply-add is then the faster choice.
     return useFma ? a.fma(b, acc) : acc.add(a.mul(b));
   }

@@ -190,8 +190,7 @@ final class PanamaMatrixProduct {
   }
 
   private FloatVector fma(FloatVector a, FloatVector b, FloatVector acc) {
-    // Without hardware FMA the Vector API emulates it very slowly; multiply-add is then the faster choice.
-    return useFma ? a.fma(b, acc) : acc.add(a.mul(b));
+    return PanamaKernelSupport.fma(a, b, acc, useFma);
   }
 
   private static int roundUp(int value, int multiple) {

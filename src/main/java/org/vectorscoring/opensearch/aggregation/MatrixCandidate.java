@@ -23,9 +23,19 @@ record MatrixCandidate(float score, String key, float[] vector) implements Write
    * Best first: higher score, then smaller key, then smaller vector, so the order (and so the matrix) does not
    * depend on how documents are spread over shards, even when keys repeat.
    */
-  static final Comparator<MatrixCandidate> BEST_FIRST = Comparator.comparingDouble((MatrixCandidate c) -> -c.score)
-      .thenComparing(MatrixCandidate::key)
-      .thenComparing(MatrixCandidate::vector, Arrays::compare);
+  static final Comparator<MatrixCandidate> BEST_FIRST = (x, y) -> {
+    int byScoreAndKey = compareScoreAndKey(x.score, x.key, y);
+    return byScoreAndKey != 0 ? byScoreAndKey : Arrays.compare(x.vector, y.vector);
+  };
+
+  /**
+   * {@link #BEST_FIRST} on score and key alone, for a document whose vector is not read yet: negative when it ranks
+   * before {@code other}.
+   */
+  static int compareScoreAndKey(float score, String key, MatrixCandidate other) {
+    int byScore = Double.compare(-(double) score, -(double) other.score);
+    return byScore != 0 ? byScore : key.compareTo(other.key);
+  }
 
   MatrixCandidate(StreamInput in) throws IOException {
     this(in.readFloat(), in.readString(), readVector(in));

@@ -27,13 +27,7 @@ final class TopCandidates {
    * An equal score and key may enter (the vector breaks that tie).
    */
   boolean mayAccept(float score, String key) {
-    if (heap.size() < size) {
-      return true;
-    }
-    MatrixCandidate worst = heap.peek();
-    // The same comparison as BEST_FIRST's, on score and key.
-    int byScore = Double.compare(-(double) score, -(double) worst.score());
-    return byScore != 0 ? byScore < 0 : key.compareTo(worst.key()) <= 0;
+    return heap.size() < size || MatrixCandidate.compareScoreAndKey(score, key, heap.peek()) <= 0;
   }
 
   /**
