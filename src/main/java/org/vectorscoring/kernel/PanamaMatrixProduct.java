@@ -11,8 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * results in registers. Dot products reduced across lanes, four rows by four columns, re-read every column from L3
  * once per four rows and reached 0.4× of OpenBLAS here; this layout needs no lane reduction at all.
  *
- * <p>Each output is a sequential multiply-add over a chunk of {@link #KC} dimensions, the chunks added in order, so
- * {@code a·b} and {@code b·a} give the same bits: the symmetric case skips the tiles below the diagonal and mirrors.
+ * <p>Each output is a sequential multiply-add over a chunk of at most {@link #KC} dimensions, the chunks added in
+ * order, so {@code a·b} and {@code b·a} give the same bits: the symmetric case skips the tiles below the diagonal and
+ * mirrors.
  */
 final class PanamaMatrixProduct {
 
@@ -27,11 +28,12 @@ final class PanamaMatrixProduct {
   /** Columns of a register tile: two vectors' worth. */
   static final int NR = 2 * LANES;
   /**
-   * Dimensions per pass: a packed column panel (KC × NR floats, 16 KB at 256 bits) stays in a 32 KB L1. One pass over
-   * all 768 dimensions (a 48 KB panel streaming from L2) saved rewriting the output but was 3-7% slower for n × n.
+   * Most dimensions per pass: a packed column panel (KC × NR floats) takes 24 KB of a 32 KB L1, leaving room for the
+   * rows streaming past it: 384 at 256 bits. 256 (a 16 KB panel, three passes over 768 dims) was 4-8% slower, the
+   * extra pass rewriting the output; one pass over all 768 dims (48 KB from L2) was 3-7% slower for n × n.
    */
-  static final int KC = 256;
-  /** Rows per packed block: MC × KC floats (72 KB) stay in L2 while every column panel passes by. */
+  static final int KC = 24 * 1024 / (NR * Float.BYTES);
+  /** Rows per packed block: MC × KC floats (108 KB at 384 dims) stay in L2 while every column panel passes by. */
   static final int MC = 18 * MR;
 
   private final boolean useFma;
@@ -53,12 +55,13 @@ final class PanamaMatrixProduct {
       }
       return;
     }
-    float[] packedB = new float[roundUp(m, NR) * Math.min(KC, dims)];
-    float[] packedA = new float[MC * Math.min(KC, dims)];
+    int chunk = chunk(dims);
+    float[] packedB = new float[roundUp(m, NR) * chunk];
+    float[] packedA = new float[MC * chunk];
     float[] zeros = new float[dims];
     float[] edge = new float[MR * NR];
-    for (int k0 = 0; k0 < dims; k0 += KC) {
-      int kc = Math.min(KC, dims - k0);
+    for (int k0 = 0; k0 < dims; k0 += chunk) {
+      int kc = Math.min(chunk, dims - k0);
       boolean first = k0 == 0;
       pack(b, 0, m, k0, kc, NR, packedB, zeros);
       for (int i0 = 0; i0 < n; i0 += MC) {
@@ -98,9 +101,15 @@ final class PanamaMatrixProduct {
     }
   }
 
+  /** Dimensions per pass: at most {@link #KC}, the passes as even as possible (1000 dims: 334, 334, 332). */
+  static int chunk(int dims) {
+    int passes = (dims + KC - 1) / KC;
+    return (dims + passes - 1) / passes;
+  }
+
   /** Bytes of the working copies {@link #multiply} allocates for an {@code n × m} product of {@code dims}. */
   static long scratchBytes(int n, int m, int dims) {
-    long kc = Math.min(KC, dims);
+    long kc = chunk(dims);
     return Float.BYTES * ((long) roundUp(m, NR) * kc + MC * kc + dims + MR * NR);
   }
 
