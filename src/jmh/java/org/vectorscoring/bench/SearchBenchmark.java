@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.concurrent.TimeUnit;
 import org.opensearch.action.bulk.BulkRequestBuilder;
 import org.opensearch.action.bulk.BulkResponse;
@@ -41,7 +42,8 @@ import org.vectorscoring.opensearch.query.VectorSimilarityQueryBuilder;
  * Exact cosine top-10 through OpenSearch: one shard of 100,000 documents force-merged to one segment, on a node in the
  * benchmark JVM, each search sent through the node client (no HTTP, no JSON). The {@code vector_similarity} query,
  * {@code script_score} with the {@code vector_scoring} engine and with Painless's {@code cosineSimilarity}, each over
- * all documents and over a random 10%, and in the same run the streaming floor over as many stored bytes.
+ * all documents, over a random 10% and over the newest 10% (a range on the indexing order, as a recent time window
+ * selects), and in the same run the streaming floor over as many stored bytes.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -50,7 +52,7 @@ import org.vectorscoring.opensearch.query.VectorSimilarityQueryBuilder;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
 public class SearchBenchmark {
 
-  /** The node, its index (built by the first fork that needs it, kept for the others) and the six searches. */
+  /** The node, its index (built by the first fork that needs it, kept for the others) and the nine searches. */
   @State(Scope.Benchmark)
   public static class Searches {
 
@@ -68,6 +70,9 @@ public class SearchBenchmark {
     private QueryBuilder scriptTenPercent;
     private QueryBuilder painlessAll;
     private QueryBuilder painlessTenPercent;
+    private QueryBuilder queryNewest;
+    private QueryBuilder scriptNewest;
+    private QueryBuilder painlessNewest;
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
@@ -77,7 +82,7 @@ public class SearchBenchmark {
       node = BenchNode.start(Path.of("target", "jmh-nodes", "search"));
       index = "vectors-" + dims + "-" + docs;
       // Bump the version when the corpus or the index settings change, so old indices are rebuilt.
-      node.ensureIndex(index, "v1 dims=" + dims + " docs=" + docs, this::build);
+      node.ensureIndex(index, "v2 dims=" + dims + " docs=" + docs, this::build);
 
       float[] q = new BenchCorpus(dims).queryVector();
       List<Float> qList = new ArrayList<>(q.length);
@@ -94,6 +99,10 @@ public class SearchBenchmark {
           Map.of("query_vector", qList));
       painlessAll = QueryBuilders.scriptScoreQuery(QueryBuilders.matchAllQuery(), painless);
       painlessTenPercent = QueryBuilders.scriptScoreQuery(filter, painless);
+      QueryBuilder newest = newestTenPercent();
+      queryNewest = new VectorSimilarityQueryBuilder("v", q).filterQuery(newest);
+      scriptNewest = QueryBuilders.scriptScoreQuery(newest, script);
+      painlessNewest = QueryBuilders.scriptScoreQuery(newest, painless);
       check();
     }
 
@@ -105,6 +114,7 @@ public class SearchBenchmark {
           .setMapping(XContentFactory.jsonBuilder().startObject().startObject("properties")
               .startObject("v").field("type", "dense_vector").field("dims", dims).field("similarity", "cosine").endObject()
               .startObject("tag").field("type", "keyword").endObject()
+              .startObject("seq").field("type", "integer").endObject()
               .endObject().endObject())
           .get();
       BenchCorpus corpus = new BenchCorpus(dims);
@@ -114,6 +124,7 @@ public class SearchBenchmark {
         bulk.add(new IndexRequest(index).id(Integer.toString(doc)).source(XContentFactory.cborBuilder().startObject()
             .array("v", corpus.nextVector())
             .field("tag", corpus.nextInFilter() ? BenchCorpus.FILTER_TAG : BenchCorpus.OTHER_TAG)
+            .field("seq", doc)
             .endObject()));
         if (bulk.numberOfActions() == 500 || doc == docs - 1) {
           BulkResponse response = bulk.get();
@@ -137,12 +148,19 @@ public class SearchBenchmark {
       long matching = BenchCorpus.filterDocs(docs).length;
       long all = count(QueryBuilders.matchAllQuery());
       long filtered = count(QueryBuilders.termQuery("tag", BenchCorpus.FILTER_TAG));
-      if (all != docs || filtered != matching) {
-        throw new IllegalStateException("[" + index + "] holds [" + all + "] documents, [" + filtered + "] in the filter; expected ["
-            + docs + "] and [" + matching + "]");
+      long newest = count(newestTenPercent());
+      if (all != docs || filtered != matching || newest != docs / 10) {
+        throw new IllegalStateException("[" + index + "] holds [" + all + "] documents, [" + filtered + "] in the filter, ["
+            + newest + "] newest; expected [" + docs + "], [" + matching + "] and [" + docs / 10 + "]");
       }
       sameTopDocuments(search(queryAll), search(scriptAll), search(painlessAll));
       sameTopDocuments(search(queryTenPercent), search(scriptTenPercent), search(painlessTenPercent));
+      sameTopDocuments(search(queryNewest), search(scriptNewest), search(painlessNewest));
+    }
+
+    /** The last tenth of the documents in indexing order: they were flushed together, so they lie together. */
+    private QueryBuilder newestTenPercent() {
+      return QueryBuilders.rangeQuery("seq").gte(docs - docs / 10);
     }
 
     private long count(QueryBuilder query) {
@@ -182,11 +200,13 @@ public class SearchBenchmark {
 
     private StreamingFloor floor;
     private int[] filterDocs;
+    private int[] newestDocs;
 
     @Setup(Level.Trial)
     public void setup() {
       floor = new StreamingFloor(dims, docs);
       filterDocs = BenchCorpus.filterDocs(docs);
+      newestDocs = IntStream.range(docs - docs / 10, docs).toArray();
     }
   }
 
@@ -201,6 +221,11 @@ public class SearchBenchmark {
   }
 
   @Benchmark
+  public SearchResponse queryNewestTenPercent(Searches s) {
+    return s.search(s.queryNewest);
+  }
+
+  @Benchmark
   public SearchResponse scriptAll(Searches s) {
     return s.search(s.scriptAll);
   }
@@ -208,6 +233,11 @@ public class SearchBenchmark {
   @Benchmark
   public SearchResponse scriptTenPercent(Searches s) {
     return s.search(s.scriptTenPercent);
+  }
+
+  @Benchmark
+  public SearchResponse scriptNewestTenPercent(Searches s) {
+    return s.search(s.scriptNewest);
   }
 
   @Benchmark
@@ -220,6 +250,11 @@ public class SearchBenchmark {
     return s.search(s.painlessTenPercent);
   }
 
+  @Benchmark
+  public SearchResponse painlessNewestTenPercent(Searches s) {
+    return s.search(s.painlessNewest);
+  }
+
   /** The floor of a pass over all documents: every stored vector read once, nothing else. */
   @Benchmark
   public float streamingFloor(Floor f) {
@@ -230,5 +265,11 @@ public class SearchBenchmark {
   @Benchmark
   public float streamingFloorTenPercent(Floor f) {
     return f.floor.only(f.filterDocs);
+  }
+
+  /** The floor of a pass over the newest tenth: stored vectors that lie together. */
+  @Benchmark
+  public float streamingFloorNewestTenPercent(Floor f) {
+    return f.floor.only(f.newestDocs);
   }
 }
