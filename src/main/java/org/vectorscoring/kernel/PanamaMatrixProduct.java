@@ -103,7 +103,7 @@ final class PanamaMatrixProduct {
 
   /** Dimensions per pass: at most {@link #KC}, the passes as even as possible (1000 dims: 334, 334, 332). */
   static int chunk(int dims) {
-    int passes = (dims + KC - 1) / KC;
+    int passes = Math.max(1, (dims + KC - 1) / KC);
     return (dims + passes - 1) / passes;
   }
 

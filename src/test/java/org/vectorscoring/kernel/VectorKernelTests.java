@@ -179,6 +179,21 @@ public class VectorKernelTests extends LuceneTestCase {
     }
   }
 
+  public void testEmptyMatricesAndZeroDimensions() {
+    for (VectorKernel kernel : kernels()) {
+      int rows = random().nextInt(5);
+      int columns = random().nextInt(5);
+      float[][] out = kernel.dotProducts(new float[rows][0], new float[columns][0]);
+      assertEquals(rows, out.length);
+      for (float[] row : out) {
+        assertArrayEquals(new float[columns], row, 0f);
+      }
+      assertEquals(0, kernel.dotProducts(new float[0][], new float[0][]).length);
+      assertTrue(kernel + " scratch bytes", kernel.dotProductsScratchBytes(rows, columns, 0) >= 0);
+      assertTrue(kernel + " scratch bytes", kernel.dotProductsScratchBytes(0, 0, 0) >= 0);
+    }
+  }
+
   public void testDimensionMismatchIsRejected() {
     for (VectorKernel kernel : kernels()) {
       IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> kernel.dotProduct(new float[3], new float[4]));
