@@ -106,8 +106,9 @@ final class SimilarityMatrixAggregator extends MetricsAggregator {
     } else {
       mode = InternalSimilarityMatrix.Columns.ROWS;
     }
-    return new InternalSimilarityMatrix(name, request.similarity(), request.size(), mode, request.columnsSize(), rows,
-        mode == InternalSimilarityMatrix.Columns.ROWS ? List.of() : columns(), request.fieldType().kernel().name(), false, null, metadata());
+    return new InternalSimilarityMatrix(name, request.fieldType().name(), request.similarity(), request.size(), mode,
+        request.columnsSize(), rows, mode == InternalSimilarityMatrix.Columns.ROWS ? List.of() : columns(),
+        request.fieldType().kernel().name(), false, null, metadata());
   }
 
   /** The shard's column candidates: given vectors, or the best of {@code columns.filter} over the whole shard. */

@@ -49,12 +49,13 @@ public class SimilarityMatrixIT extends OpenSearchIntegTestCase {
             .startObject("v").field("type", "dense_vector").field("dims", dims).endObject()
             .startObject("tag").field("type", "keyword").endObject()
             .startObject("label").field("type", "keyword").endObject()
+            .startObject("label_no_dv").field("type", "keyword").field("doc_values", false).endObject()
             .startObject("rank").field("type", "integer").endObject()
             .endObject().endObject()));
     for (Doc doc : docs) {
       var source = XContentFactory.jsonBuilder().startObject().field("tag", doc.tag).field("rank", doc.rank);
       if (doc.label != null) {
-        source.field("label", doc.label);
+        source.field("label", doc.label).field("label_no_dv", doc.label);
       }
       if (doc.vector != null) {
         source.field("v", doc.vector);
@@ -215,6 +216,9 @@ public class SimilarityMatrixIT extends OpenSearchIntegTestCase {
         "[similarity_matrix] [sims] field [tag] is of type [keyword], but only [dense_vector] fields can be scored by vector similarity");
     assertBadRequest(new SimilarityMatrixAggregationBuilder("sims").field("v").key("rank"),
         "[similarity_matrix] [sims] [key] must be [_id] or a [keyword] field, and [rank] is of type [integer]");
+    assertBadRequest(new SimilarityMatrixAggregationBuilder("sims").field("v").key("label_no_dv"),
+        "[similarity_matrix] [sims] [key] field [label_no_dv] needs doc values, and it is mapped with "
+            + "[doc_values: false]");
     assertBadRequest(new SimilarityMatrixAggregationBuilder("sims").field("v").columnsVectors(new float[][] {new float[dims + 1]}),
         "[similarity_matrix] [sims] [columns.vectors] [0] has [" + (dims + 1) + "] dimensions, but [v] has [" + dims + "]");
   }
