@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Scorable;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.SimpleCollector;
@@ -106,12 +105,16 @@ final class SimilarityMatrixAggregator extends MetricsAggregator {
     } else {
       mode = InternalSimilarityMatrix.Columns.ROWS;
     }
+    List<MatrixCandidate> carried = mode == InternalSimilarityMatrix.Columns.ROWS ? List.of() : columns();
     return new InternalSimilarityMatrix(name, request.fieldType().name(), request.similarity(), request.size(), mode,
-        request.columnsSize(), rows, mode == InternalSimilarityMatrix.Columns.ROWS ? List.of() : columns(),
-        request.fieldType().kernel().name(), false, null, metadata());
+        request.columnsSize(), rows, carried, request.fieldType().kernel().name(), false, null, metadata());
   }
 
-  /** The shard's column candidates: given vectors, or the best of {@code columns.filter} over the whole shard. */
+  /**
+   * The shard's column candidates: given vectors, or the best of {@code columns.filter} over the whole shard, run as
+   * the search context runs its own query: with the filters {@code buildFilteredQuery} adds (a filtered alias, nested
+   * documents, a slice), and on the context's searcher (the index's similarity, query cache and cancellation).
+   */
   private List<MatrixCandidate> columns() throws IOException {
     if (columns != null) {
       return columns;
@@ -123,10 +126,8 @@ final class SimilarityMatrixAggregator extends MetricsAggregator {
       }
       return columns = given;
     }
-    IndexSearcher searcher = new IndexSearcher(context.searcher().getIndexReader());
-    searcher.setQueryCache(null);
     TopCandidates top = new TopCandidates(request.columnsSize());
-    searcher.search(request.columnsQuery(), new SimpleCollector() {
+    context.searcher().search(context.buildFilteredQuery(request.columnsQuery()), new SimpleCollector() {
       private BinaryDocValues vectors;
       private DocumentKeys keys;
       private Scorable scorer;
