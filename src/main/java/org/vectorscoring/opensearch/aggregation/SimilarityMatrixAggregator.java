@@ -21,7 +21,8 @@ import org.vectorscoring.lucene.StoredVectorFormat;
 /**
  * Collects, per bucket, the shard's best {@code size} documents with a vector (by score, ties by key), and once per
  * shard the columns of {@code columns.filter}. The matrix itself is computed on the final reduce, once. Retained
- * vectors are accounted to the request circuit breaker as they are kept.
+ * vectors are accounted to the request circuit breaker as they are kept, and the columns once more for every bucket
+ * result that carries them.
  */
 final class SimilarityMatrixAggregator extends MetricsAggregator {
 
@@ -106,6 +107,10 @@ final class SimilarityMatrixAggregator extends MetricsAggregator {
       mode = InternalSimilarityMatrix.Columns.ROWS;
     }
     List<MatrixCandidate> carried = mode == InternalSimilarityMatrix.Columns.ROWS ? List.of() : columns();
+    // Every bucket's result holds the same column list here, but is serialised with its own copy of it (and read back
+    // as one on the coordinator): under terms, buckets × columns. Reserved before that copy is made, so too many is a
+    // 429 from this shard rather than an OutOfMemoryError while the shard result is written.
+    addRequestCircuitBreakerBytes(carried.stream().mapToLong(MatrixCandidate::ramBytes).sum());
     return new InternalSimilarityMatrix(name, request.fieldType().name(), request.similarity(), request.size(), mode,
         request.columnsSize(), rows, carried, request.fieldType().kernel().name(), false, null, metadata());
   }

@@ -315,6 +315,42 @@ public class SimilarityMatrixIT extends OpenSearchIntegTestCase {
             + "one matrix needs one number of dimensions");
   }
 
+  public void testTheColumnsEveryBucketCarriesAreReservedOnTheShard() throws IOException {
+    dims = 256;
+    for (int i = 0; i < 30; i++) {
+      float[] v = new float[dims];
+      v[i] = 1;
+      docs.add(new Doc("d" + i, "t" + i, "l" + i, i, v));
+    }
+    indexDocs("docs", 1);
+    float[][] given = new float[30][dims];
+    for (float[] g : given) {
+      for (int k = 0; k < dims; k++) {
+        g[k] = randomFloat();
+      }
+    }
+    // Each bucket's result carries the 30 given columns, about 32 kB: 3 buckets about 100 kB, 30 about 1 MB.
+    SimilarityMatrixAggregationBuilder sims = new SimilarityMatrixAggregationBuilder("sims").field("v").size(1)
+        .columnsVectors(given);
+    assertAcked(client().admin().cluster().prepareUpdateSettings()
+        .setTransientSettings(Settings.builder().put("indices.breaker.request.limit", "500kb")));
+    try {
+      SearchResponse few = client().prepareSearch("docs").setSize(0)
+          .addAggregation(AggregationBuilders.terms("tags").field("tag").size(3).shardSize(3).subAggregation(sims))
+          .get();
+      assertEquals(3, ((Terms) few.getAggregations().get("tags")).getBuckets().size());
+      Exception e = expectThrows(Exception.class, () -> client().prepareSearch("docs").setSize(0)
+          .addAggregation(AggregationBuilders.terms("tags").field("tag").size(30).subAggregation(sims)).get());
+      assertEquals(ExceptionsHelper.stackTrace(e), RestStatus.TOO_MANY_REQUESTS, ExceptionsHelper.status(e));
+      // Refused on the shard, before it writes its result, not only when the coordinating node receives it.
+      String trace = ExceptionsHelper.stackTrace(e);
+      assertTrue(trace, trace.contains("[request] Data too large, data for [<agg [sims]>] would be"));
+    } finally {
+      assertAcked(client().admin().cluster().prepareUpdateSettings()
+          .setTransientSettings(Settings.builder().putNull("indices.breaker.request.limit")));
+    }
+  }
+
   private void assertBadRequest(SimilarityMatrixAggregationBuilder agg, String message) {
     Exception e = expectThrows(Exception.class, () -> client().prepareSearch("docs").setSize(0).addAggregation(agg).get());
     assertEquals(ExceptionsHelper.stackTrace(e), RestStatus.BAD_REQUEST, ExceptionsHelper.status(e));
