@@ -38,7 +38,7 @@ public final class PairwiseSimilarity {
           for (int j = 0; j < out[i].length; j++) {
             out[i][j] = Math.max(-1f, Math.min(1f, out[i][j]));
           }
-          if (a == b && VectorKernel.norm(a[i]) != 0f) {
+          if (a == b && sumOfSquares(a[i]) != 0d) {
             out[i][i] = 1f;
           }
         }
@@ -86,18 +86,30 @@ public final class PairwiseSimilarity {
     return out;
   }
 
+  /**
+   * Unit-length copies of {@code vectors} (zero vectors stay zero). The norm stays in double: as a float it rounds
+   * (a subnormal vector's norm to a neighbouring subnormal, {Float.MIN_VALUE, Float.MIN_VALUE}'s to Float.MIN_VALUE,
+   * which turned its cosine with {1, 0} into 1 instead of 0.7071).
+   */
   private static float[][] normalized(float[][] vectors) {
     float[][] out = new float[vectors.length][];
     for (int i = 0; i < vectors.length; i++) {
-      float norm = VectorKernel.norm(vectors[i]);
+      double norm = Math.sqrt(sumOfSquares(vectors[i]));
       out[i] = new float[vectors[i].length];
-      if (norm != 0f) {
-        double inverse = 1d / norm;
+      if (norm != 0d) {
         for (int k = 0; k < out[i].length; k++) {
-          out[i][k] = (float) (vectors[i][k] * inverse);
+          out[i][k] = (float) (vectors[i][k] / norm);
         }
       }
     }
     return out;
+  }
+
+  private static double sumOfSquares(float[] v) {
+    double sum = 0;
+    for (float x : v) {
+      sum += (double) x * x;
+    }
+    return sum;
   }
 }

@@ -3,6 +3,7 @@ package org.vectorscoring.lucene;
 import org.vectorscoring.ReferenceScores;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
@@ -83,6 +84,63 @@ public class PairwiseSimilarityTests extends LuceneTestCase {
       float[][] fromArrays = PairwiseSimilarity.pairwise(vectors.toArray(new float[0][]), vectors.toArray(new float[0][]),
           VectorSimilarity.DOT_PRODUCT);
       assertArrayEquals(fromArrays, fromIndex);
+    }
+  }
+
+  public void testSubnormalVectorsMatchTheReference() {
+    float min = Float.MIN_VALUE;
+    float[][] a = {{min, min}, {min, 0}, {3 * min, 4 * min}, {-min, 2 * min}, {1e-40f, 1e-39f}, {1, 0}, {0.6f, -0.8f}};
+    float[][] b = {{1, 0}, {0, 1}, {1, 1}, {min, min}, {-3, 2}};
+    assertCosinesMatchTheReference(a, b);
+    // {MIN_VALUE, MIN_VALUE} against {1, 0}: cos 45°, not 1 (a float norm rounded to MIN_VALUE).
+    assertEquals(0.70710678, PairwiseSimilarity.pairwise(new float[][] {{min, min}}, new float[][] {{1, 0}},
+        VectorSimilarity.COSINE)[0][0], 1e-7);
+
+    int dims = 1 + random().nextInt(40);
+    float[][] subnormal = new float[1 + random().nextInt(8)][dims];
+    for (float[] v : subnormal) {
+      for (int k = 0; k < dims; k++) {
+        // Any subnormal: a random mantissa under a zero exponent, either sign.
+        v[k] = (random().nextBoolean() ? -1 : 1) * Float.intBitsToFloat(random().nextInt(1 << 23));
+      }
+    }
+    assertCosinesMatchTheReference(subnormal, randomMatrix(1 + random().nextInt(8), dims));
+    assertCosinesMatchTheReference(subnormal, subnormal);
+  }
+
+  public void testVectorsNearFloatMaxMatchTheReference() {
+    float max = Float.MAX_VALUE;
+    // Norms up to about 0.99 × MAX_VALUE; larger ones overflow a float and are refused at index and query time.
+    float[][] a = {{max, 0}, {0.7f * max, 0.7f * max}, {-0.5f * max, 0.6f * max}, {1, 0}};
+    assertCosinesMatchTheReference(a, new float[][] {{1, 0}, {0.7f * max, -0.7f * max}, {-3, 2}});
+    assertCosinesMatchTheReference(a, a);
+    assertCosinesMatchTheReference(new float[][] {{max / 3, max / 3, max / 3}, {max / 2, -max / 4, max / 5}},
+        new float[][] {{1, 2, 3}, {max / 3, max / 3, max / 3}});
+
+    int dims = 1 + random().nextInt(40);
+    float[][] huge = new float[1 + random().nextInt(8)][dims];
+    for (float[] v : huge) {
+      for (int k = 0; k < dims; k++) {
+        // Below MAX_VALUE / sqrt(dims), so the norm stays a finite float.
+        v[k] = (float) ((random().nextDouble() * 2 - 1) * max / Math.sqrt(dims));
+      }
+    }
+    assertCosinesMatchTheReference(huge, randomMatrix(1 + random().nextInt(8), dims));
+    assertCosinesMatchTheReference(huge, huge);
+  }
+
+  private static void assertCosinesMatchTheReference(float[][] a, float[][] b) {
+    for (VectorKernel kernel : TestKernels.all()) {
+      float[][] m = PairwiseSimilarity.pairwise(a, b, VectorSimilarity.COSINE, kernel);
+      for (int i = 0; i < a.length; i++) {
+        for (int j = 0; j < b.length; j++) {
+          double ref = ReferenceScores.similarity(VectorSimilarity.COSINE, a[i], b[j]);
+          if (ReferenceScores.similarity(VectorSimilarity.DOT_PRODUCT, a[i], a[i]) == 0) {
+            ref = 0;
+          }
+          assertEquals(kernel + " " + Arrays.toString(a[i]) + " · " + Arrays.toString(b[j]), ref, m[i][j], 1e-6);
+        }
+      }
     }
   }
 

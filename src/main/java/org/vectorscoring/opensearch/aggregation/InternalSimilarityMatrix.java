@@ -40,6 +40,8 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
    */
   static final long BYTES_PER_CELL = Float.BYTES + 12;
 
+  /** The vector field, for messages. */
+  private final String field;
   private final VectorSimilarity similarity;
   private final int size;
   private final Columns mode;
@@ -54,9 +56,11 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
   /** {@link #matrix()}'s answer, once asked for. */
   private float[][] matrix;
 
-  InternalSimilarityMatrix(String name, VectorSimilarity similarity, int size, Columns mode, int columnsSize, List<MatrixCandidate> rows,
-      List<MatrixCandidate> columns, String kernel, boolean complete, CircuitBreaker breaker, Map<String, Object> metadata) {
+  InternalSimilarityMatrix(String name, String field, VectorSimilarity similarity, int size, Columns mode,
+      int columnsSize, List<MatrixCandidate> rows, List<MatrixCandidate> columns, String kernel, boolean complete,
+      CircuitBreaker breaker, Map<String, Object> metadata) {
     super(name, metadata);
+    this.field = field;
     this.similarity = similarity;
     this.size = size;
     this.mode = mode;
@@ -70,6 +74,7 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
 
   public InternalSimilarityMatrix(StreamInput in) throws IOException {
     super(in);
+    field = in.readString();
     similarity = VectorSimilarity.fromName(in.readString());
     size = in.readVInt();
     mode = in.readEnum(Columns.class);
@@ -83,6 +88,7 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
 
   @Override
   protected void doWriteTo(StreamOutput out) throws IOException {
+    out.writeString(field);
     out.writeString(similarity.externalName());
     out.writeVInt(size);
     out.writeEnum(mode);
@@ -124,8 +130,17 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
   public InternalAggregation reduce(List<InternalAggregation> aggregations, ReduceContext reduceContext) {
     List<List<MatrixCandidate>> rowLists = new ArrayList<>();
     List<List<MatrixCandidate>> columnLists = new ArrayList<>();
+    int dims = -1;
     for (InternalAggregation aggregation : aggregations) {
       InternalSimilarityMatrix shard = (InternalSimilarityMatrix) aggregation;
+      if (shard.similarity != similarity) {
+        // Without [similarity] in the request each index uses its mapping's, and one matrix cannot mix them.
+        throw new IllegalArgumentException(prefix() + "field [" + field + "] has similarity ["
+            + similarity.externalName() + "] in some indices and [" + shard.similarity.externalName()
+            + "] in others; give [similarity] in the request");
+      }
+      dims = commonDims(shard.rows, dims);
+      dims = commonDims(shard.columns, dims);
       rowLists.add(shard.rows);
       columnLists.add(shard.columns);
     }
@@ -138,8 +153,29 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
     boolean last = reduceContext.isFinalReduce();
     CircuitBreaker requestBreaker = last && reduceContext.bigArrays() != null
         ? reduceContext.bigArrays().breakerService().getBreaker(CircuitBreaker.REQUEST) : null;
-    return new InternalSimilarityMatrix(name, similarity, size, mode, columnsSize, bestRows, bestColumns, kernel, last, requestBreaker,
-        metadata);
+    return new InternalSimilarityMatrix(name, field, similarity, size, mode, columnsSize, bestRows, bestColumns, kernel,
+        last, requestBreaker, metadata);
+  }
+
+  /**
+   * The dimensions of {@code candidates}' vectors, which must be {@code dims} unless that is -1 (none seen yet):
+   * indices whose mappings give the field different dims cannot share a matrix.
+   */
+  private int commonDims(List<MatrixCandidate> candidates, int dims) {
+    for (MatrixCandidate candidate : candidates) {
+      int length = candidate.vector().length;
+      if (dims == -1) {
+        dims = length;
+      } else if (length != dims) {
+        throw new IllegalArgumentException(prefix() + "field [" + field + "] has [" + dims + "] dimensions in some "
+            + "indices and [" + length + "] in others; one matrix needs one number of dimensions");
+      }
+    }
+    return dims;
+  }
+
+  private String prefix() {
+    return "[" + SimilarityMatrixAggregationBuilder.NAME + "] [" + getName() + "] ";
   }
 
   /**
@@ -218,12 +254,13 @@ public final class InternalSimilarityMatrix extends InternalAggregation {
     }
     InternalSimilarityMatrix other = (InternalSimilarityMatrix) obj;
     // The matrix follows from the rest.
-    return similarity == other.similarity && size == other.size && mode == other.mode && columnsSize == other.columnsSize
+    return field.equals(other.field) && similarity == other.similarity && size == other.size && mode == other.mode
+        && columnsSize == other.columnsSize
         && rows.equals(other.rows) && columns.equals(other.columns) && kernel.equals(other.kernel) && complete == other.complete;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(super.hashCode(), similarity, size, mode, columnsSize, rows, columns, kernel, complete);
+    return Objects.hash(super.hashCode(), field, similarity, size, mode, columnsSize, rows, columns, kernel, complete);
   }
 }

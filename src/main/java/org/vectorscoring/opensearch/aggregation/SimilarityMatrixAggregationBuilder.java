@@ -335,6 +335,11 @@ public final class SimilarityMatrixAggregationBuilder extends AbstractAggregatio
         throw new IllegalArgumentException(prefix() + "[key] must be [_id] or a [keyword] field, and [" + key + "] is "
             + (keyType == null ? "not mapped" : "of type [" + keyType.typeName() + "]"));
       }
+      if (keyType.hasDocValues() == false) {
+        // Keys are read from doc values; without them Lucene fails on the shard with an IllegalStateException (a 500).
+        throw new IllegalArgumentException(prefix() + "[key] field [" + key + "] needs doc values, and it is mapped "
+            + "with [doc_values: false]");
+      }
       keyField = keyType.name();
     }
     if (columnsVectors != null) {

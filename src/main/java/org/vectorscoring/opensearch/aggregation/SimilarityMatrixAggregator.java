@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Scorable;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.SimpleCollector;
@@ -22,7 +21,8 @@ import org.vectorscoring.lucene.StoredVectorFormat;
 /**
  * Collects, per bucket, the shard's best {@code size} documents with a vector (by score, ties by key), and once per
  * shard the columns of {@code columns.filter}. The matrix itself is computed on the final reduce, once. Retained
- * vectors are accounted to the request circuit breaker as they are kept.
+ * vectors are accounted to the request circuit breaker as they are kept, and the columns once more for every bucket
+ * result that carries them.
  */
 final class SimilarityMatrixAggregator extends MetricsAggregator {
 
@@ -106,11 +106,20 @@ final class SimilarityMatrixAggregator extends MetricsAggregator {
     } else {
       mode = InternalSimilarityMatrix.Columns.ROWS;
     }
-    return new InternalSimilarityMatrix(name, request.similarity(), request.size(), mode, request.columnsSize(), rows,
-        mode == InternalSimilarityMatrix.Columns.ROWS ? List.of() : columns(), request.fieldType().kernel().name(), false, null, metadata());
+    List<MatrixCandidate> carried = mode == InternalSimilarityMatrix.Columns.ROWS ? List.of() : columns();
+    // Every bucket's result holds the same column list here, but is serialised with its own copy of it (and read back
+    // as one on the coordinator): under terms, buckets × columns. Reserved before that copy is made, so too many is a
+    // 429 from this shard rather than an OutOfMemoryError while the shard result is written.
+    addRequestCircuitBreakerBytes(carried.stream().mapToLong(MatrixCandidate::ramBytes).sum());
+    return new InternalSimilarityMatrix(name, request.fieldType().name(), request.similarity(), request.size(), mode,
+        request.columnsSize(), rows, carried, request.fieldType().kernel().name(), false, null, metadata());
   }
 
-  /** The shard's column candidates: given vectors, or the best of {@code columns.filter} over the whole shard. */
+  /**
+   * The shard's column candidates: given vectors, or the best of {@code columns.filter} over the whole shard, run as
+   * the search context runs its own query: with the filters {@code buildFilteredQuery} adds (a filtered alias, nested
+   * documents, a slice), and on the context's searcher (the index's similarity, query cache and cancellation).
+   */
   private List<MatrixCandidate> columns() throws IOException {
     if (columns != null) {
       return columns;
@@ -122,10 +131,8 @@ final class SimilarityMatrixAggregator extends MetricsAggregator {
       }
       return columns = given;
     }
-    IndexSearcher searcher = new IndexSearcher(context.searcher().getIndexReader());
-    searcher.setQueryCache(null);
     TopCandidates top = new TopCandidates(request.columnsSize());
-    searcher.search(request.columnsQuery(), new SimpleCollector() {
+    context.searcher().search(context.buildFilteredQuery(request.columnsQuery()), new SimpleCollector() {
       private BinaryDocValues vectors;
       private DocumentKeys keys;
       private Scorable scorer;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.opensearch.ExceptionsHelper;
 import org.opensearch.common.io.stream.BytesStreamOutput;
 import org.opensearch.common.settings.ClusterSettings;
 import org.opensearch.common.settings.Settings;
@@ -18,6 +19,7 @@ import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.Writeable;
 import org.opensearch.core.indices.breaker.CircuitBreakerService;
+import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.ToXContent;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.indices.breaker.HierarchyCircuitBreakerService;
@@ -90,8 +92,8 @@ public class InternalSimilarityMatrixTests extends OpenSearchTestCase {
   public void testJsonAsTheContractShowsIt() throws IOException {
     List<MatrixCandidate> rows = List.of(new MatrixCandidate(2f, "d1", new float[] {1, 0}), new MatrixCandidate(1f, "d7", new float[] {0, 1}));
     List<MatrixCandidate> cols = List.of(new MatrixCandidate(0f, "0", new float[] {1, 1}));
-    InternalSimilarityMatrix shard = new InternalSimilarityMatrix("sims", VectorSimilarity.COSINE, 2, InternalSimilarityMatrix.Columns.VECTORS,
-        2, rows, cols, "scalar", false, null, null);
+    InternalSimilarityMatrix shard = new InternalSimilarityMatrix("sims", "v", VectorSimilarity.COSINE, 2,
+        InternalSimilarityMatrix.Columns.VECTORS, 2, rows, cols, "scalar", false, null, null);
     InternalSimilarityMatrix result = (InternalSimilarityMatrix) shard.reduce(List.of(shard), finalReduce());
     var builder = org.opensearch.common.xcontent.json.JsonXContent.contentBuilder().startObject();
     result.toXContent(builder, ToXContent.EMPTY_PARAMS);
@@ -166,6 +168,50 @@ public class InternalSimilarityMatrixTests extends OpenSearchTestCase {
     expectThrows(CircuitBreakingException.class, reduced::matrix);
   }
 
+  public void testSimilaritiesThatDifferAcrossIndicesAreABadRequest() {
+    InternalSimilarityMatrix.Columns mode = randomFrom(InternalSimilarityMatrix.Columns.values());
+    InternalSimilarityMatrix cosine = randomShardResult(2, mode, 5, VectorSimilarity.COSINE);
+    InternalSimilarityMatrix l2 = randomShardResult(2, mode, 5, VectorSimilarity.L2);
+    IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
+        () -> cosine.reduce(List.of(cosine, l2), randomBoolean() ? finalReduce() : partialReduce()));
+    assertEquals("[similarity_matrix] [sims] field [v] has similarity [cosine] in some indices and [l2] in others; "
+        + "give [similarity] in the request", e.getMessage());
+    assertEquals(RestStatus.BAD_REQUEST, ExceptionsHelper.status(e));
+  }
+
+  public void testDimensionsThatDifferAcrossIndicesAreABadRequest() {
+    InternalSimilarityMatrix.Columns rowsMode = InternalSimilarityMatrix.Columns.ROWS;
+    InternalSimilarityMatrix.Columns filterMode = InternalSimilarityMatrix.Columns.FILTER;
+    // Rows of different dims, or (the rows of one index being empty) only columns of different dims.
+    List<InternalSimilarityMatrix[]> conflicts = List.of(
+        new InternalSimilarityMatrix[] {shardResult(rowsMode, candidates(3, 3), List.of()),
+            shardResult(rowsMode, candidates(2, 4), List.of())},
+        new InternalSimilarityMatrix[] {shardResult(filterMode, candidates(3, 3), candidates(2, 3)),
+            shardResult(filterMode, List.of(), candidates(2, 4))});
+    for (InternalSimilarityMatrix[] shards : conflicts) {
+      IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
+          () -> shards[0].reduce(List.of(shards), randomBoolean() ? finalReduce() : partialReduce()));
+      assertEquals("[similarity_matrix] [sims] field [v] has [3] dimensions in some indices and [4] in others; "
+          + "one matrix needs one number of dimensions", e.getMessage());
+      assertEquals(RestStatus.BAD_REQUEST, ExceptionsHelper.status(e));
+    }
+
+    // An empty result (an index without matches) has no dimensions to conflict with.
+    InternalSimilarityMatrix three = shardResult(filterMode, candidates(3, 3), candidates(2, 3));
+    InternalSimilarityMatrix empty = shardResult(filterMode, List.of(), List.of());
+    InternalSimilarityMatrix reduced = (InternalSimilarityMatrix) three.reduce(List.of(three, empty), finalReduce());
+    assertEquals(three.rowKeys(), reduced.rowKeys());
+    assertEquals(3, reduced.matrix().length);
+  }
+
+  private static InternalSimilarityMatrix shardResult(InternalSimilarityMatrix.Columns mode, List<MatrixCandidate> rows,
+      List<MatrixCandidate> columns) {
+    rows = new ArrayList<>(rows);
+    rows.sort(MatrixCandidate.BEST_FIRST);
+    return new InternalSimilarityMatrix("sims", "v", VectorSimilarity.COSINE, 5, mode, 5, rows,
+        mode == InternalSimilarityMatrix.Columns.ROWS ? List.of() : columns, "scalar", false, null, null);
+  }
+
   private static InternalSimilarityMatrix shardResultOf(int rows, int dims) {
     return shardResultOf(rows, dims, "scalar");
   }
@@ -173,8 +219,8 @@ public class InternalSimilarityMatrixTests extends OpenSearchTestCase {
   private static InternalSimilarityMatrix shardResultOf(int rows, int dims, String kernel) {
     List<MatrixCandidate> candidates = candidates(rows, dims);
     candidates.sort(MatrixCandidate.BEST_FIRST);
-    return new InternalSimilarityMatrix("sims", VectorSimilarity.DOT_PRODUCT, rows, InternalSimilarityMatrix.Columns.ROWS, rows,
-        candidates, List.of(), kernel, false, null, null);
+    return new InternalSimilarityMatrix("sims", "v", VectorSimilarity.DOT_PRODUCT, rows,
+        InternalSimilarityMatrix.Columns.ROWS, rows, candidates, List.of(), kernel, false, null, null);
   }
 
   private static InternalSimilarityMatrix randomShardResult(int dims, InternalSimilarityMatrix.Columns mode) {
@@ -187,7 +233,8 @@ public class InternalSimilarityMatrixTests extends OpenSearchTestCase {
     List<MatrixCandidate> rows = candidates(randomIntBetween(0, size), dims);
     rows.sort(MatrixCandidate.BEST_FIRST);
     List<MatrixCandidate> cols = mode == InternalSimilarityMatrix.Columns.ROWS ? List.of() : candidates(randomIntBetween(1, 5), dims);
-    return new InternalSimilarityMatrix("sims", similarity, size, mode, 5, rows, cols, "scalar", false, null, null);
+    return new InternalSimilarityMatrix("sims", "v", similarity, size, mode, 5, rows, cols, "scalar", false, null,
+        null);
   }
 
   private static List<MatrixCandidate> candidates(int n, int dims) {

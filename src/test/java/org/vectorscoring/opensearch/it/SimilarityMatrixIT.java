@@ -49,12 +49,13 @@ public class SimilarityMatrixIT extends OpenSearchIntegTestCase {
             .startObject("v").field("type", "dense_vector").field("dims", dims).endObject()
             .startObject("tag").field("type", "keyword").endObject()
             .startObject("label").field("type", "keyword").endObject()
+            .startObject("label_no_dv").field("type", "keyword").field("doc_values", false).endObject()
             .startObject("rank").field("type", "integer").endObject()
             .endObject().endObject()));
     for (Doc doc : docs) {
       var source = XContentFactory.jsonBuilder().startObject().field("tag", doc.tag).field("rank", doc.rank);
       if (doc.label != null) {
-        source.field("label", doc.label);
+        source.field("label", doc.label).field("label_no_dv", doc.label);
       }
       if (doc.vector != null) {
         source.field("v", doc.vector);
@@ -215,6 +216,9 @@ public class SimilarityMatrixIT extends OpenSearchIntegTestCase {
         "[similarity_matrix] [sims] field [tag] is of type [keyword], but only [dense_vector] fields can be scored by vector similarity");
     assertBadRequest(new SimilarityMatrixAggregationBuilder("sims").field("v").key("rank"),
         "[similarity_matrix] [sims] [key] must be [_id] or a [keyword] field, and [rank] is of type [integer]");
+    assertBadRequest(new SimilarityMatrixAggregationBuilder("sims").field("v").key("label_no_dv"),
+        "[similarity_matrix] [sims] [key] field [label_no_dv] needs doc values, and it is mapped with "
+            + "[doc_values: false]");
     assertBadRequest(new SimilarityMatrixAggregationBuilder("sims").field("v").columnsVectors(new float[][] {new float[dims + 1]}),
         "[similarity_matrix] [sims] [columns.vectors] [0] has [" + (dims + 1) + "] dimensions, but [v] has [" + dims + "]");
   }
@@ -242,10 +246,123 @@ public class SimilarityMatrixIT extends OpenSearchIntegTestCase {
         .addAggregation(new SimilarityMatrixAggregationBuilder("sims").field("v").size(40))).rowKeys().size());
   }
 
+  public void testAFilteredAliasBoundsRowsAndColumns() throws IOException {
+    randomDocs();
+    indexDocs("docs", randomIntBetween(1, 4));
+    assertAcked(client().admin().indices().prepareAliases()
+        .addAlias("docs", "docs_a", QueryBuilders.termQuery("tag", "a")));
+    // Every document of the alias, as rows and as the columns of a match_all: ties, so both in key order.
+    List<Doc> inAlias = docs.stream().filter(d -> d.vector != null && d.tag.equals("a"))
+        .sorted(Comparator.comparing(Doc::id)).toList();
+    InternalSimilarityMatrix m = matrix(client().prepareSearch("docs_a").setSize(0).setProfile(randomBoolean())
+        .addAggregation(new SimilarityMatrixAggregationBuilder("sims").field("v").size(100)
+            .columnsFilter(QueryBuilders.matchAllQuery()).columnsSize(100)));
+    assertEquals(inAlias.stream().map(Doc::id).toList(), m.rowKeys());
+    assertEquals(inAlias.stream().map(Doc::id).toList(), m.columnKeys());
+    assertMatrix(VectorSimilarity.COSINE, inAlias, inAlias, m.matrix());
+  }
+
+  public void testColumnsAreScoredWithTheIndexSimilarity() throws IOException {
+    // BM25 ranks the shorter title first; the boolean similarity scores both matches 1, and the key breaks the tie.
+    for (String similarity : List.of("BM25", "boolean")) {
+      String index = "titles-" + similarity.toLowerCase(java.util.Locale.ROOT);
+      assertAcked(prepareCreate(index).setSettings(Settings.builder().put("index.number_of_shards", 1)
+              .put("index.number_of_replicas", 0).put("index.similarity.default.type", similarity))
+          .setMapping("v", "type=dense_vector,dims=2", "title", "type=text"));
+      client().prepareIndex(index).setId("t0").setSource("v", new float[] {1, 0}, "title", "red shoe shoe shoe").get();
+      client().prepareIndex(index).setId("t1").setSource("v", new float[] {0, 1}, "title", "red").get();
+      refresh(index);
+      InternalSimilarityMatrix m = matrix(client().prepareSearch(index).setSize(0)
+          .addAggregation(new SimilarityMatrixAggregationBuilder("sims").field("v").size(2)
+              .columnsFilter(QueryBuilders.matchQuery("title", "red")).columnsSize(1)));
+      assertEquals(similarity, List.of(similarity.equals("BM25") ? "t1" : "t0"), m.columnKeys());
+    }
+  }
+
+  public void testAFieldThatDiffersAcrossIndicesIsABadRequest() throws IOException {
+    for (String[] index : new String[][] {{"cos", "2", "cosine"}, {"euclid", "2", "l2"}, {"three", "3", "cosine"}}) {
+      int indexDims = Integer.parseInt(index[1]);
+      assertAcked(prepareCreate(index[0])
+          .setSettings(Settings.builder().put("index.number_of_shards", randomIntBetween(1, 2))
+              .put("index.number_of_replicas", 0))
+          .setMapping("v", "type=dense_vector,dims=" + indexDims + ",similarity=" + index[2]));
+      for (int i = 0; i < 3; i++) {
+        float[] v = new float[indexDims];
+        v[i % indexDims] = i + 1;
+        client().prepareIndex(index[0]).setId(index[0] + i).setSource("v", v).get();
+      }
+      refresh(index[0]);
+    }
+    SimilarityMatrixAggregationBuilder agg = new SimilarityMatrixAggregationBuilder("sims").field("v").size(10);
+    // The message names whichever similarity (or dims) the reduce met first.
+    assertBadRequest(client().prepareSearch("cos", "euclid").setSize(0).addAggregation(agg),
+        "[similarity_matrix] [sims] field [v] has similarity [cosine] in some indices and [l2] in others; "
+            + "give [similarity] in the request",
+        "[similarity_matrix] [sims] field [v] has similarity [l2] in some indices and [cosine] in others; "
+            + "give [similarity] in the request");
+
+    // Naming the similarity settles it.
+    InternalSimilarityMatrix m = matrix(client().prepareSearch("cos", "euclid").setSize(0)
+        .addAggregation(new SimilarityMatrixAggregationBuilder("sims").field("v").size(10)
+            .similarity(VectorSimilarity.L2)));
+    assertEquals(6, m.rowKeys().size());
+    assertEquals(VectorSimilarity.L2, m.similarity());
+
+    assertBadRequest(client().prepareSearch("cos", "three").setSize(0).addAggregation(agg),
+        "[similarity_matrix] [sims] field [v] has [2] dimensions in some indices and [3] in others; "
+            + "one matrix needs one number of dimensions",
+        "[similarity_matrix] [sims] field [v] has [3] dimensions in some indices and [2] in others; "
+            + "one matrix needs one number of dimensions");
+  }
+
+  public void testTheColumnsEveryBucketCarriesAreReservedOnTheShard() throws IOException {
+    dims = 256;
+    for (int i = 0; i < 30; i++) {
+      float[] v = new float[dims];
+      v[i] = 1;
+      docs.add(new Doc("d" + i, "t" + i, "l" + i, i, v));
+    }
+    indexDocs("docs", 1);
+    float[][] given = new float[30][dims];
+    for (float[] g : given) {
+      for (int k = 0; k < dims; k++) {
+        g[k] = randomFloat();
+      }
+    }
+    // Each bucket's result carries the 30 given columns, about 32 kB: 3 buckets about 100 kB, 30 about 1 MB.
+    SimilarityMatrixAggregationBuilder sims = new SimilarityMatrixAggregationBuilder("sims").field("v").size(1)
+        .columnsVectors(given);
+    assertAcked(client().admin().cluster().prepareUpdateSettings()
+        .setTransientSettings(Settings.builder().put("indices.breaker.request.limit", "500kb")));
+    try {
+      SearchResponse few = client().prepareSearch("docs").setSize(0)
+          .addAggregation(AggregationBuilders.terms("tags").field("tag").size(3).shardSize(3).subAggregation(sims))
+          .get();
+      assertEquals(3, ((Terms) few.getAggregations().get("tags")).getBuckets().size());
+      Exception e = expectThrows(Exception.class, () -> client().prepareSearch("docs").setSize(0)
+          .addAggregation(AggregationBuilders.terms("tags").field("tag").size(30).subAggregation(sims)).get());
+      assertEquals(ExceptionsHelper.stackTrace(e), RestStatus.TOO_MANY_REQUESTS, ExceptionsHelper.status(e));
+      // Refused on the shard, before it writes its result, not only when the coordinating node receives it.
+      String trace = ExceptionsHelper.stackTrace(e);
+      assertTrue(trace, trace.contains("[request] Data too large, data for [<agg [sims]>] would be"));
+    } finally {
+      assertAcked(client().admin().cluster().prepareUpdateSettings()
+          .setTransientSettings(Settings.builder().putNull("indices.breaker.request.limit")));
+    }
+  }
+
   private void assertBadRequest(SimilarityMatrixAggregationBuilder agg, String message) {
     Exception e = expectThrows(Exception.class, () -> client().prepareSearch("docs").setSize(0).addAggregation(agg).get());
     assertEquals(ExceptionsHelper.stackTrace(e), RestStatus.BAD_REQUEST, ExceptionsHelper.status(e));
     assertTrue(ExceptionsHelper.stackTrace(e), ExceptionsHelper.stackTrace(e).contains(message));
+  }
+
+  /** Asserts {@code request} is a 400 with one of {@code messages}. */
+  private static void assertBadRequest(SearchRequestBuilder request, String... messages) {
+    Exception e = expectThrows(Exception.class, request::get);
+    String trace = ExceptionsHelper.stackTrace(e);
+    assertEquals(trace, RestStatus.BAD_REQUEST, ExceptionsHelper.status(e));
+    assertTrue(trace, java.util.Arrays.stream(messages).anyMatch(trace::contains));
   }
 
   private static InternalSimilarityMatrix matrix(SearchRequestBuilder request) {
