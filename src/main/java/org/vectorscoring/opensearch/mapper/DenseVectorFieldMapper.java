@@ -3,6 +3,7 @@ package org.vectorscoring.opensearch.mapper;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import org.opensearch.common.Explicit;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.core.xcontent.XContentParser.Token;
 import org.opensearch.index.mapper.FieldMapper;
@@ -26,6 +27,8 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
 
   // Not a number anyone writes for dims, so every written value, -1 included, gets the range message.
   private static final int UNSET_DIMS = Integer.MIN_VALUE;
+
+  private static final Explicit<Boolean> NEVER_IGNORE_MALFORMED = new Explicit<>(false, true);
 
   private static DenseVectorFieldMapper toType(FieldMapper in) {
     return (DenseVectorFieldMapper) in;
@@ -136,6 +139,16 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
   @Override
   protected String contentType() {
     return CONTENT_TYPE;
+  }
+
+  /**
+   * Never ignore a malformed vector, whatever {@code index.mapping.ignore_malformed} says (as Elasticsearch's
+   * dense_vector): a dropped vector silently leaves the document out of every vector query, and after a nested
+   * array the document parser would resume inside it and store the wrong vector.
+   */
+  @Override
+  protected Explicit<Boolean> ignoreMalformed() {
+    return NEVER_IGNORE_MALFORMED;
   }
 
   // The whole array is one value: the parser must not hand it over element by element.

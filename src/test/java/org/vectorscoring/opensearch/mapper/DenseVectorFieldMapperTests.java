@@ -96,7 +96,20 @@ public class DenseVectorFieldMapperTests extends MapperTestCase {
   }
 
   public void testRejectedValues() throws IOException {
-    DocumentMapper mapper = createDocumentMapper(fieldMapping(this::minimalMapping));
+    assertRejectsEveryBadValue(createDocumentMapper(fieldMapping(this::minimalMapping)));
+  }
+
+  // dense_vector has no ignore_malformed (nor has Elasticsearch's): the index-wide default must not drop bad vectors.
+  public void testRejectedValuesWithIgnoreMalformedIndexSetting() throws IOException {
+    Settings ignoreMalformed = Settings.builder().put("index.mapping.ignore_malformed", true).build();
+    assertRejectsEveryBadValue(createDocumentMapper(ignoreMalformed, fieldMapping(this::minimalMapping)));
+    // Once swallowed, parsing resumed inside the array and stored the second vector as the field's value.
+    DocumentMapper twoDims = createDocumentMapper(ignoreMalformed, fieldMapping(b -> b.field("type", "dense_vector").field("dims", 2)));
+    assertRejected(twoDims, "[[1, 2], [3, 4]]", "[field] takes one vector of numbers, but element [0] is an array");
+    assertRejected(twoDims, "[1, 2, 3]", "[field] expects a vector of [2] dimensions, not [3]");
+  }
+
+  private static void assertRejectsEveryBadValue(DocumentMapper mapper) {
     assertRejected(mapper, "[1, 2, 3]", "[field] expects a vector of [4] dimensions, not [3]");
     assertRejected(mapper, "[1, 2, 3, 4, 5]", "[field] expects a vector of [4] dimensions, not [5]");
     assertRejected(mapper, "[]", "[field] expects a vector of [4] dimensions, not [0]");
