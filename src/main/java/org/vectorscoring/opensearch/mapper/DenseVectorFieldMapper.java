@@ -3,10 +3,13 @@ package org.vectorscoring.opensearch.mapper;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.opensearch.common.Explicit;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.core.xcontent.XContentParser.Token;
 import org.opensearch.index.mapper.FieldMapper;
+import org.opensearch.index.mapper.Mapper;
 import org.opensearch.index.mapper.MapperParsingException;
 import org.opensearch.index.mapper.ParametrizedFieldMapper;
 import org.opensearch.index.mapper.ParseContext;
@@ -86,6 +89,14 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
       return (int) d;
     }
 
+    private void rejectMultiFields() {
+      Set<String> multiFields = multiFieldsBuilder.getMapperBuilders().keySet();
+      if (multiFields.isEmpty() == false) {
+        throw new MapperParsingException("[" + name + "] of type [" + CONTENT_TYPE
+            + "] cannot have multi-fields, but has " + new TreeSet<>(multiFields));
+      }
+    }
+
     public Builder dims(int dims) {
       this.dims.setValue(dims);
       return this;
@@ -109,9 +120,22 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
     }
   }
 
-  /** The parser OpenSearch calls for {@code "type": "dense_vector"}, bound to the node's kernel, counters and dims limit. */
-  public static TypeParser typeParser(VectorKernel kernel, VectorScoringStats stats, int maxDims) {
-    return new TypeParser((name, context) -> new Builder(name, kernel, stats, maxDims));
+  /**
+   * The parser OpenSearch calls for {@code "type": "dense_vector"}, bound to the node's kernel, counters and dims
+   * limit. It refuses multi-fields both ways: no other field type reads a vector, and no other field's value is one,
+   * so either mapping would fail every document with a message about the other field.
+   */
+  public static Mapper.TypeParser typeParser(VectorKernel kernel, VectorScoringStats stats, int maxDims) {
+    return (name, node, context) -> {
+      if (context.isWithinMultiField()) {
+        throw new MapperParsingException("[" + name + "] of type [" + CONTENT_TYPE
+            + "] cannot be a multi-field; map it as a field of its own");
+      }
+      Builder builder = new Builder(name, kernel, stats, maxDims);
+      builder.parse(name, context, node);
+      builder.rejectMultiFields();
+      return builder;
+    };
   }
 
   private final VectorKernel kernel;

@@ -104,7 +104,8 @@ public class DenseVectorFieldMapperTests extends MapperTestCase {
     Settings ignoreMalformed = Settings.builder().put("index.mapping.ignore_malformed", true).build();
     assertRejectsEveryBadValue(createDocumentMapper(ignoreMalformed, fieldMapping(this::minimalMapping)));
     // Once swallowed, parsing resumed inside the array and stored the second vector as the field's value.
-    DocumentMapper twoDims = createDocumentMapper(ignoreMalformed, fieldMapping(b -> b.field("type", "dense_vector").field("dims", 2)));
+    DocumentMapper twoDims =
+        createDocumentMapper(ignoreMalformed, fieldMapping(b -> b.field("type", "dense_vector").field("dims", 2)));
     assertRejected(twoDims, "[[1, 2], [3, 4]]", "[field] takes one vector of numbers, but element [0] is an array");
     assertRejected(twoDims, "[1, 2, 3]", "[field] expects a vector of [2] dimensions, not [3]");
   }
@@ -174,6 +175,26 @@ public class DenseVectorFieldMapperTests extends MapperTestCase {
         "Unknown value [hamming] for field [similarity] - accepted values are [cosine, dot_product, l2]");
     assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", 3).field("ef_construction", 100),
         "unknown parameter [ef_construction] on mapper [field] of type [dense_vector]");
+  }
+
+  // Either way every document would fail, with a message about the other field type: say so once, at mapping time.
+  public void testMultiFieldsAreRejected() {
+    assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", 3).startObject("fields")
+        .startObject("raw").field("type", "keyword").endObject().endObject(),
+        "[field] of type [dense_vector] cannot have multi-fields, but has [raw]");
+    for (String parentType : new String[] {"keyword", "text"}) {
+      MapperParsingException e = expectThrows(MapperParsingException.class,
+          () -> createMapperService(fieldMapping(b -> b.field("type", parentType).startObject("fields")
+          .startObject("vec").field("type", "dense_vector").field("dims", 3).endObject().endObject())));
+      assertEquals("Failed to parse mapping [_doc]: [vec] of type [dense_vector] cannot be a multi-field; map it as a "
+          + "field of its own", e.getMessage());
+    }
+  }
+
+  public void testEmptyMultiFieldsAreAccepted() throws IOException {
+    MapperService service = createMapperService(fieldMapping(b -> b.field("type", "dense_vector").field("dims", 3)
+        .startObject("fields").endObject()));
+    assertEquals(3, ((DenseVectorFieldType) service.fieldType("field")).dims());
   }
 
   public void testDimsWrittenAsAStringIsANumber() throws IOException {
