@@ -5,6 +5,8 @@ import java.util.Collection;
 import java.util.List;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.util.BytesRef;
+import org.opensearch.cluster.metadata.IndexMetadata;
+import org.opensearch.common.compress.CompressedXContent;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.XContentFactory;
 import org.opensearch.common.xcontent.XContentType;
@@ -14,6 +16,7 @@ import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.index.mapper.DocumentMapper;
 import org.opensearch.index.mapper.MapperParsingException;
 import org.opensearch.index.mapper.MapperService;
+import org.opensearch.index.mapper.MapperService.MergeReason;
 import org.opensearch.index.mapper.MapperTestCase;
 import org.opensearch.index.mapper.ParsedDocument;
 import org.opensearch.index.mapper.SourceToParse;
@@ -195,6 +198,48 @@ public class DenseVectorFieldMapperTests extends MapperTestCase {
     MapperService service = createMapperService(fieldMapping(b -> b.field("type", "dense_vector").field("dims", 3)
         .startObject("fields").endObject()));
     assertEquals(3, ((DenseVectorFieldType) service.fieldType("field")).dims());
+  }
+
+  /**
+   * {@code vector_scoring.max_dims} (2048 here) guards fields an index does not have yet. A wider field the index's
+   * mapping already holds was accepted where it was added: it must recover, restore and allocate here all the same.
+   */
+  public void testMaxDimsSparesFieldsTheIndexAlreadyHas() throws IOException {
+    String recorded = "{\"_doc\": {\"properties\": {"
+        + "\"field\": {\"type\": \"dense_vector\", \"dims\": 3000, \"similarity\": \"cosine\"}, "
+        + "\"obj\": {\"properties\": {\"inner\": {\"type\": \"dense_vector\", \"dims\": 2049, \"similarity\": \"l2\"}}}, "
+        + "\"flat\": {\"disable_objects\": true, \"properties\": "
+        + "{\"a.b\": {\"type\": \"dense_vector\", \"dims\": 4096, \"similarity\": \"cosine\"}}}}}}";
+    MapperService service = createMapperService(mapping(b -> {}));
+    IndexMetadata metadata = IndexMetadata.builder(service.getIndexSettings().getIndexMetadata()).putMapping(recorded).build();
+    service.getIndexSettings().updateIndexMetadata(metadata);
+
+    service.merge(metadata, MergeReason.MAPPING_RECOVERY);
+    assertEquals(3000, ((DenseVectorFieldType) service.fieldType("field")).dims());
+    assertEquals(2049, ((DenseVectorFieldType) service.fieldType("obj.inner")).dims());
+    assertEquals(4096, ((DenseVectorFieldType) service.fieldType("flat.a.b")).dims());
+
+    // Sending a field again as it is changes nothing, so the limit has nothing to say.
+    updateMapping(service, b -> b.startObject("field").field("type", "dense_vector").field("dims", 3000).endObject());
+    // New fields, or a recorded name at other dims, are new mappings: the limit applies.
+    assertUpdateRejected(service, b -> b.startObject("other").field("type", "dense_vector").field("dims", 3000).endObject(),
+        "[other] [dims] must be between [1] and [2048], not [3000]");
+    assertUpdateRejected(service, b -> b.startObject("field").field("type", "dense_vector").field("dims", 2049).endObject(),
+        "[field] [dims] must be between [1] and [2048], not [2049]");
+    assertUpdateRejected(service, b -> b.startObject("inner").field("type", "dense_vector").field("dims", 2049).endObject(),
+        "[inner] [dims] must be between [1] and [2048], not [2049]");
+  }
+
+  private static void updateMapping(MapperService service, CheckedBuilder properties) throws IOException {
+    XContentBuilder mapping = XContentFactory.jsonBuilder().startObject().startObject("_doc").startObject("properties");
+    properties.accept(mapping);
+    mapping.endObject().endObject().endObject();
+    service.merge("_doc", new CompressedXContent(BytesReference.bytes(mapping)), MergeReason.MAPPING_UPDATE);
+  }
+
+  private static void assertUpdateRejected(MapperService service, CheckedBuilder properties, String message) {
+    MapperParsingException e = expectThrows(MapperParsingException.class, () -> updateMapping(service, properties));
+    assertEquals("Failed to parse mapping [_doc]: " + message, e.getMessage());
   }
 
   public void testDimsWrittenAsAStringIsANumber() throws IOException {
