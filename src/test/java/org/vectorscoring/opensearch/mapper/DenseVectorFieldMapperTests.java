@@ -122,6 +122,9 @@ public class DenseVectorFieldMapperTests extends MapperTestCase {
     assertRejected(mapper, "[1, true, 3, 4]", "[field] element [1] is a boolean, expected a number");
     assertRejected(mapper, "[1, null, 3, 4]", "[field] element [1] is null, expected a number");
     assertRejected(mapper, "[1, 2, 3, 1e39]", "[field] element [3] is [1.0E39], outside the range of a float");
+    assertRejected(mapper, "[3e38, 3e38, 0, 0]", "[field] has an L2 norm of [4.2426406948942856E38], "
+        + "above [4.611686018427388E18], the most a vector may have for its similarities to stay within the float "
+        + "range");
     assertRejected(mapper, "[[1, 2, 3, 4]]", "[field] takes one vector of numbers, but element [0] is an array");
     assertRejected(mapper, "[[1, 2, 3, 4], [5, 6, 7, 8]]", "[field] takes one vector of numbers, but element [0] is an array");
     assertRejected(mapper, "[1, 2, {\"a\": 1}, 4]", "[field] element [2] is an object, expected a number");
