@@ -3,6 +3,7 @@ package org.vectorscoring.opensearch.it;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,6 +150,15 @@ public class ScriptScoringIT extends OpenSearchIntegTestCase {
         "[vector_scoring] [v] has [" + dims + "] dimensions, but the query vector has [" + (dims == 1 ? 2 : 1) + "]");
     assertBadRequest(new Script(ScriptType.INLINE, "vector_scoring", "cosine", Map.of("field", "nope", "query_vector", q)),
         "[vector_scoring] field [nope] does not exist in the mapping of this index");
+    // Every element a float, but the norm far above what scores can take; as one element, the norm is that float.
+    List<Double> huge = new ArrayList<>(Collections.nCopies(dims, 0d));
+    huge.set(0, 3e38);
+    String norm = Double.toString(3e38f);
+    assertBadRequest(new Script(ScriptType.INLINE, "vector_scoring", "cosine",
+        Map.of("field", "v", "query_vector", huge)),
+        "[vector_scoring] params [query_vector] has an L2 norm of [" + norm + "], above [4.611686018427388E18], ");
+    assertBadRequest(new Script(ScriptType.INLINE, "painless", "dotProduct(params.qv, 'v')", Map.of("qv", huge)),
+        "[dotProduct] query vector has an L2 norm of [" + norm + "], above [4.611686018427388E18], ");
     List<Float> zeros = asList(new float[dims]);
     assertBadRequest(new Script(ScriptType.INLINE, "vector_scoring", "cosine", Map.of("field", "v", "query_vector", zeros)),
         "[vector_scoring] [v] the query vector is all zeros, which has no cosine similarity");
