@@ -19,7 +19,8 @@ public final class QueryVector {
   private final LongAdder scored;
 
   /**
-   * @throws IllegalArgumentException when the vector is empty, not finite, or zero with cosine; the message names {@code field}
+   * @throws IllegalArgumentException when the vector is empty, not finite, above {@link DenseVectorField#MAX_NORM},
+   *     or zero with cosine; the message names {@code field}
    */
   public QueryVector(String field, float[] vector, VectorSimilarity similarity, VectorKernel kernel) {
     this(field, vector, similarity, kernel, null);
@@ -27,7 +28,7 @@ public final class QueryVector {
 
   /** As {@link #QueryVector(String, float[], VectorSimilarity, VectorKernel)}, counting each stored vector scored in {@code scored}. */
   public QueryVector(String field, float[] vector, VectorSimilarity similarity, VectorKernel kernel, LongAdder scored) {
-    DenseVectorField.checkFinite(field, vector);
+    DenseVectorField.checkVector(field, vector);
     this.scored = scored;
     this.field = field;
     this.vector = vector.clone();

@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Map;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.core.xcontent.XContentParser.Token;
+import org.vectorscoring.lucene.DenseVectorField;
 
 /**
  * Reads vectors from requests and documents (JSON arrays or script params), with one set of messages that name
- * the field or parameter, the expected and the actual length, or the bad element's index.
+ * the field or parameter, the expected and the actual length, the bad element's index, or a norm too large to score.
  */
 public final class VectorParsing {
 
@@ -58,6 +59,7 @@ public final class VectorParsing {
       }
       vector = Arrays.copyOf(vector, count);
     }
+    DenseVectorField.checkNorm(name, vector);
     return vector;
   }
 
@@ -102,6 +104,7 @@ public final class VectorParsing {
         throw new IllegalArgumentException(name + " element [" + i + "] is " + describe(list.get(i)) + ", expected a number");
       }
     }
+    DenseVectorField.checkNorm(name, vector);
     return vector;
   }
 

@@ -25,6 +25,8 @@ public class StoredVectorsTests extends LuceneTestCase {
 
   public void testVectorsAndNormsSurviveFlushMergeAndReopenBitForBit() throws IOException {
     int dims = 1 + random().nextInt(2048);
+    // Elements this large or smaller keep any vector's norm within DenseVectorField.MAX_NORM.
+    float largest = DenseVectorField.MAX_NORM / (float) Math.sqrt(dims) * (1 - 1e-6f);
     Map<String, float[]> written = new HashMap<>();
     try (Directory dir = newFSDirectory(createTempDir())) {
       try (IndexWriter writer = new IndexWriter(dir, newIndexWriterConfig())) {
@@ -32,10 +34,10 @@ public class StoredVectorsTests extends LuceneTestCase {
         for (int i = 0; i < numDocs; i++) {
           float[] v = new float[dims];
           for (int k = 0; k < dims; k++) {
-            // Any finite float, subnormals and extremes included.
+            // Any finite float, subnormals and extremes included, as far as the field's largest norm allows.
             do {
               v[k] = Float.intBitsToFloat(random().nextInt());
-            } while (Float.isFinite(v[k]) == false);
+            } while (Float.isFinite(v[k]) == false || Math.abs(v[k]) > largest);
           }
           Document doc = new Document();
           doc.add(new StringField("id", Integer.toString(i), Field.Store.YES));
@@ -120,5 +122,11 @@ public class StoredVectorsTests extends LuceneTestCase {
     assertEquals("[v] element [1] is [Infinity], vectors take finite numbers only", e.getMessage());
     e = expectThrows(IllegalArgumentException.class, () -> new DenseVectorField("v", new float[0]));
     assertEquals("[v] a vector needs at least one dimension", e.getMessage());
+    e = expectThrows(IllegalArgumentException.class, () -> new DenseVectorField("v", new float[] {0x1p62f, 1e12f}));
+    assertEquals("[v] has an L2 norm of [4.611686018427496E18], above [4.611686018427388E18], "
+        + "the most a vector may have for its similarities to stay within the float range", e.getMessage());
+    // The largest norm itself is fine.
+    DenseVectorField largest = new DenseVectorField("v", new float[] {0, 0x1p62f});
+    assertEquals(0x1p62f, StoredVectorFormat.norm(largest.binaryValue(), 2), 0f);
   }
 }

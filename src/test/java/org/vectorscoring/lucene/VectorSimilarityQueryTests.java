@@ -17,6 +17,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.tests.search.QueryUtils;
 import org.apache.lucene.tests.util.LuceneTestCase;
+import org.apache.lucene.util.BytesRef;
 import org.vectorscoring.kernel.TestKernels;
 import org.vectorscoring.kernel.VectorKernel;
 
@@ -130,6 +131,54 @@ public class VectorSimilarityQueryTests extends LuceneTestCase {
     assertEquals("[f] a vector needs at least one dimension", e.getMessage());
     // A zero vector is a fine query for dot product and l2.
     assertNotNull(new QueryVector("f", new float[3], VectorSimilarity.L2, VectorKernel.best()));
+    // Finite elements, but a norm above the float range: cosine would divide by an infinite norm.
+    e = expectThrows(IllegalArgumentException.class,
+        () -> new QueryVector("f", new float[] {3e38f, 3e38f}, VectorSimilarity.COSINE, VectorKernel.best()));
+    assertEquals("[f] has an L2 norm of [4.2426406948942856E38], above [4.611686018427388E18], "
+        + "the most a vector may have for its similarities to stay within the float range", e.getMessage());
+  }
+
+  /**
+   * Vectors up to the largest norm accepted, 2^62, alike, opposite or at random, score finite and as the double
+   * reference on every kernel: their dot products and squared distances stay within the float range.
+   */
+  public void testVectorsAtTheNormLimitScoreAsTheReference() {
+    float limit = 0x1p62f;
+    for (int dims : new int[] {1, 4, 13, 207, 1024, 1 + random().nextInt(4098)}) {
+      float[] a = scaledTo(VectorIndexFixture.randomVector(random(), dims), limit);
+      float[] b = scaledTo(VectorIndexFixture.randomVector(random(), dims), limit);
+      float[] negated = new float[dims];
+      float[] spike = new float[dims];
+      for (int i = 0; i < dims; i++) {
+        negated[i] = -a[i];
+      }
+      spike[random().nextInt(dims)] = limit;
+      float[][][] pairs = {{a, a}, {a, negated}, {a, b}, {spike, spike}, {spike, a}, {negated, spike}};
+      for (VectorKernel kernel : kernels()) {
+        for (VectorSimilarity similarity : VectorSimilarity.values()) {
+          for (float[][] pair : pairs) {
+            QueryVector q = new QueryVector("f", pair[0], similarity, kernel);
+            float score = q.score(new BytesRef(StoredVectorFormat.encode(pair[1])));
+            double expected = ReferenceScores.score(similarity, pair[0], pair[1]);
+            String what = kernel.name() + " " + similarity + " dims " + dims;
+            assertTrue(what + ": " + score, Float.isFinite(score));
+            // Relative, but cosine's score near 0 (opposite vectors) is held to 1e-5 absolute, as the other tests do.
+            double scale = Math.max(Math.abs(expected), similarity == VectorSimilarity.COSINE ? 1 : 0);
+            assertEquals(what, expected, score, 1e-5 * scale);
+          }
+        }
+      }
+    }
+  }
+
+  // The vector in the same direction with the largest norm the field takes (a float ulp below it, from rounding).
+  private static float[] scaledTo(float[] v, float norm) {
+    double scale = norm / Math.sqrt(ReferenceScores.similarity(VectorSimilarity.DOT_PRODUCT, v, v)) * (1 - 1e-6);
+    float[] out = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = (float) (v[i] * scale);
+    }
+    return out;
   }
 
   public void testEqualsAndHashCode() {

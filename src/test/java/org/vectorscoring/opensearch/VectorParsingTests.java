@@ -61,6 +61,24 @@ public class VectorParsingTests extends OpenSearchTestCase {
         expectThrows(IllegalArgumentException.class, () -> VectorParsing.fromList(List.of(1, 2, 1e39), name, 8)).getMessage());
   }
 
+  // Every element a float, but the norm is not: cosine would divide by infinity, dot products overflow to NaN.
+  public void testNormsAboveTheLimitNameTheValue() throws IOException {
+    String tail = "], above [4.611686018427388E18], the most a vector may have for its similarities to stay within "
+        + "the float range";
+    try (XContentParser parser = JsonXContent.jsonXContent.createParser(NamedXContentRegistry.EMPTY,
+        DeprecationHandler.THROW_UNSUPPORTED_OPERATION, "[3e38, 3e38]")) {
+      parser.nextToken();
+      IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
+          () -> VectorParsing.parse(parser, "[vector_similarity] [query_vector]", -1, 8));
+      assertEquals("[vector_similarity] [query_vector] has an L2 norm of [4.2426406948942856E38" + tail,
+          e.getMessage());
+    }
+    String name = "[vector_scoring] params [query_vector]";
+    assertEquals(name + " has an L2 norm of [6.521908912666392E18" + tail, expectThrows(IllegalArgumentException.class,
+        () -> VectorParsing.fromList(List.of(0x1p62, -0x1p62), name, 8)).getMessage());
+    assertArrayEquals(new float[] {-0x1p62f}, VectorParsing.fromList(List.of(-0x1p62), name, 8), 0f);
+  }
+
   /** {@code [0.5,0.5,…]} of {@code elements} elements, made as it is read, counting the bytes handed out. */
   private static final class ElementStream extends InputStream {
     private static final byte[] ELEMENT = "0.5,".getBytes(StandardCharsets.US_ASCII);

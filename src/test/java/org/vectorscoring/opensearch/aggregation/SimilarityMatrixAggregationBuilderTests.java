@@ -79,6 +79,10 @@ public class SimilarityMatrixAggregationBuilderTests extends BaseAggregationTest
         "[similarity_matrix] [sims] [columns] needs exactly one of [filter] or [vectors]");
     assertParseError("{\"sims\": {\"similarity_matrix\": {\"field\": \"v\", \"columns\": {\"vectors\": [[1, 2], [3, \"x\"]]}}}}",
         "[similarity_matrix] [sims] [columns.vectors] [1] element [1] is a string, expected a number");
+    assertParseError("{\"sims\": {\"similarity_matrix\": {\"field\": \"v\", \"columns\": "
+        + "{\"vectors\": [[1, 2], [3e38, 3e38]]}}}}",
+        "[similarity_matrix] [sims] [columns.vectors] [1] has an L2 norm of [4.2426406948942856E38], above "
+        + "[4.611686018427388E18], the most a vector may have for its similarities to stay within the float range");
     assertParseError("{\"sims\": {\"similarity_matrix\": {\"field\": \"v\", \"rows\": 3}}}", "[similarity_matrix] [sims] does not support [rows]");
   }
 

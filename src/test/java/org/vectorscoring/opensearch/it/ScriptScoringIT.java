@@ -3,9 +3,11 @@ package org.vectorscoring.opensearch.it;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.Version;
 import org.opensearch.action.search.SearchResponse;
@@ -102,17 +104,29 @@ public class ScriptScoringIT extends OpenSearchIntegTestCase {
     Map<String, VectorSimilarity> functions = Map.of("cosineSimilarity", VectorSimilarity.COSINE, "dotProduct",
         VectorSimilarity.DOT_PRODUCT, "l2norm", VectorSimilarity.L2);
     for (Map.Entry<String, VectorSimilarity> function : functions.entrySet()) {
-      // Elasticsearch's idioms: + 1.0 keeps cosine scores positive; 1 / (1 + d) ranks by distance.
-      String source = function.getValue() == VectorSimilarity.L2
-          ? "1 / (1 + l2norm(params.query_vector, 'v'))"
-          : function.getKey() + "(params.query_vector, 'v') + 1000.0";
+      // Scores must be non-negative, so each source maps s to one that is, and back exactly enough (a float score
+      // near 1 has 6e-8 relative precision) to hold the raw s itself to the contract's 1e-5. Adding 1000, as this
+      // test once did, left s a precision of 6e-5 and a tolerance of 1e-2.
+      String call = function.getKey() + "(params.query_vector, 'v')";
+      String source = switch (function.getValue()) {
+        case COSINE -> call + " + 1.0"; // Elasticsearch's idiom: cosine is at least -1
+        case DOT_PRODUCT -> "double s = " + call + "; return s >= 0 ? s + 1 : 1 / (1 - s);";
+        case L2 -> "1 / (1 + " + call + ")"; // Elasticsearch's idiom: ranks by distance
+      };
+      DoubleUnaryOperator rawSimilarity = switch (function.getValue()) {
+        case COSINE -> score -> score - 1;
+        case DOT_PRODUCT -> score -> score >= 1 ? score - 1 : 1 - 1 / score;
+        case L2 -> score -> 1 / score - 1;
+      };
       Script script = new Script(ScriptType.INLINE, "painless", source, Map.of("query_vector", asList(q)));
-      Map<String, Double> expected = new HashMap<>();
-      vectors.forEach((id, v) -> {
-        double s = ReferenceScores.similarity(function.getValue(), q, v);
-        expected.put(id, function.getValue() == VectorSimilarity.L2 ? 1 / (1 + s) : s + 1000.0);
-      });
-      assertScores(search(QueryBuilders.scriptScoreQuery(QueryBuilders.matchAllQuery(), script)), expected);
+      SearchResponse response = search(QueryBuilders.scriptScoreQuery(QueryBuilders.matchAllQuery(), script));
+      assertEquals(0, response.getFailedShards());
+      assertEquals(vectors.size(), response.getHits().getHits().length);
+      for (SearchHit hit : response.getHits().getHits()) {
+        double expected = ReferenceScores.similarity(function.getValue(), q, vectors.get(hit.getId()));
+        assertEquals(function.getKey() + " " + hit.getId(), expected, rawSimilarity.applyAsDouble(hit.getScore()),
+            1e-5 * Math.max(1, Math.abs(expected)));
+      }
     }
     Script magnitude = new Script(ScriptType.INLINE, "painless", "doc['v'].magnitude + doc['v'].vectorValue[0]", Map.of());
     Map<String, Double> expected = new HashMap<>();
@@ -136,6 +150,15 @@ public class ScriptScoringIT extends OpenSearchIntegTestCase {
         "[vector_scoring] [v] has [" + dims + "] dimensions, but the query vector has [" + (dims == 1 ? 2 : 1) + "]");
     assertBadRequest(new Script(ScriptType.INLINE, "vector_scoring", "cosine", Map.of("field", "nope", "query_vector", q)),
         "[vector_scoring] field [nope] does not exist in the mapping of this index");
+    // Every element a float, but the norm far above what scores can take; as one element, the norm is that float.
+    List<Double> huge = new ArrayList<>(Collections.nCopies(dims, 0d));
+    huge.set(0, 3e38);
+    String norm = Double.toString(3e38f);
+    assertBadRequest(new Script(ScriptType.INLINE, "vector_scoring", "cosine",
+        Map.of("field", "v", "query_vector", huge)),
+        "[vector_scoring] params [query_vector] has an L2 norm of [" + norm + "], above [4.611686018427388E18], ");
+    assertBadRequest(new Script(ScriptType.INLINE, "painless", "dotProduct(params.qv, 'v')", Map.of("qv", huge)),
+        "[dotProduct] query vector has an L2 norm of [" + norm + "], above [4.611686018427388E18], ");
     List<Float> zeros = asList(new float[dims]);
     assertBadRequest(new Script(ScriptType.INLINE, "vector_scoring", "cosine", Map.of("field", "v", "query_vector", zeros)),
         "[vector_scoring] [v] the query vector is all zeros, which has no cosine similarity");

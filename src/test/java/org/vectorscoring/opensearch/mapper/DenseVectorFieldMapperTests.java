@@ -5,6 +5,8 @@ import java.util.Collection;
 import java.util.List;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.util.BytesRef;
+import org.opensearch.cluster.metadata.IndexMetadata;
+import org.opensearch.common.compress.CompressedXContent;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.XContentFactory;
 import org.opensearch.common.xcontent.XContentType;
@@ -14,6 +16,7 @@ import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.index.mapper.DocumentMapper;
 import org.opensearch.index.mapper.MapperParsingException;
 import org.opensearch.index.mapper.MapperService;
+import org.opensearch.index.mapper.MapperService.MergeReason;
 import org.opensearch.index.mapper.MapperTestCase;
 import org.opensearch.index.mapper.ParsedDocument;
 import org.opensearch.index.mapper.SourceToParse;
@@ -96,7 +99,21 @@ public class DenseVectorFieldMapperTests extends MapperTestCase {
   }
 
   public void testRejectedValues() throws IOException {
-    DocumentMapper mapper = createDocumentMapper(fieldMapping(this::minimalMapping));
+    assertRejectsEveryBadValue(createDocumentMapper(fieldMapping(this::minimalMapping)));
+  }
+
+  // dense_vector has no ignore_malformed (nor has Elasticsearch's): the index-wide default must not drop bad vectors.
+  public void testRejectedValuesWithIgnoreMalformedIndexSetting() throws IOException {
+    Settings ignoreMalformed = Settings.builder().put("index.mapping.ignore_malformed", true).build();
+    assertRejectsEveryBadValue(createDocumentMapper(ignoreMalformed, fieldMapping(this::minimalMapping)));
+    // Once swallowed, parsing resumed inside the array and stored the second vector as the field's value.
+    DocumentMapper twoDims =
+        createDocumentMapper(ignoreMalformed, fieldMapping(b -> b.field("type", "dense_vector").field("dims", 2)));
+    assertRejected(twoDims, "[[1, 2], [3, 4]]", "[field] takes one vector of numbers, but element [0] is an array");
+    assertRejected(twoDims, "[1, 2, 3]", "[field] expects a vector of [2] dimensions, not [3]");
+  }
+
+  private static void assertRejectsEveryBadValue(DocumentMapper mapper) {
     assertRejected(mapper, "[1, 2, 3]", "[field] expects a vector of [4] dimensions, not [3]");
     assertRejected(mapper, "[1, 2, 3, 4, 5]", "[field] expects a vector of [4] dimensions, not [5]");
     assertRejected(mapper, "[]", "[field] expects a vector of [4] dimensions, not [0]");
@@ -105,6 +122,9 @@ public class DenseVectorFieldMapperTests extends MapperTestCase {
     assertRejected(mapper, "[1, true, 3, 4]", "[field] element [1] is a boolean, expected a number");
     assertRejected(mapper, "[1, null, 3, 4]", "[field] element [1] is null, expected a number");
     assertRejected(mapper, "[1, 2, 3, 1e39]", "[field] element [3] is [1.0E39], outside the range of a float");
+    assertRejected(mapper, "[3e38, 3e38, 0, 0]", "[field] has an L2 norm of [4.2426406948942856E38], "
+        + "above [4.611686018427388E18], the most a vector may have for its similarities to stay within the float "
+        + "range");
     assertRejected(mapper, "[[1, 2, 3, 4]]", "[field] takes one vector of numbers, but element [0] is an array");
     assertRejected(mapper, "[[1, 2, 3, 4], [5, 6, 7, 8]]", "[field] takes one vector of numbers, but element [0] is an array");
     assertRejected(mapper, "[1, 2, {\"a\": 1}, 4]", "[field] element [2] is an object, expected a number");
@@ -161,6 +181,68 @@ public class DenseVectorFieldMapperTests extends MapperTestCase {
         "Unknown value [hamming] for field [similarity] - accepted values are [cosine, dot_product, l2]");
     assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", 3).field("ef_construction", 100),
         "unknown parameter [ef_construction] on mapper [field] of type [dense_vector]");
+  }
+
+  // Either way every document would fail, with a message about the other field type: say so once, at mapping time.
+  public void testMultiFieldsAreRejected() {
+    assertMappingRejected(b -> b.field("type", "dense_vector").field("dims", 3).startObject("fields")
+        .startObject("raw").field("type", "keyword").endObject().endObject(),
+        "[field] of type [dense_vector] cannot have multi-fields, but has [raw]");
+    for (String parentType : new String[] {"keyword", "text"}) {
+      MapperParsingException e = expectThrows(MapperParsingException.class,
+          () -> createMapperService(fieldMapping(b -> b.field("type", parentType).startObject("fields")
+          .startObject("vec").field("type", "dense_vector").field("dims", 3).endObject().endObject())));
+      assertEquals("Failed to parse mapping [_doc]: [vec] of type [dense_vector] cannot be a multi-field; map it as a "
+          + "field of its own", e.getMessage());
+    }
+  }
+
+  public void testEmptyMultiFieldsAreAccepted() throws IOException {
+    MapperService service = createMapperService(fieldMapping(b -> b.field("type", "dense_vector").field("dims", 3)
+        .startObject("fields").endObject()));
+    assertEquals(3, ((DenseVectorFieldType) service.fieldType("field")).dims());
+  }
+
+  /**
+   * {@code vector_scoring.max_dims} (2048 here) guards fields an index does not have yet. A wider field the index's
+   * mapping already holds was accepted where it was added: it must recover, restore and allocate here all the same.
+   */
+  public void testMaxDimsSparesFieldsTheIndexAlreadyHas() throws IOException {
+    String recorded = "{\"_doc\": {\"properties\": {"
+        + "\"field\": {\"type\": \"dense_vector\", \"dims\": 3000, \"similarity\": \"cosine\"}, "
+        + "\"obj\": {\"properties\": {\"inner\": {\"type\": \"dense_vector\", \"dims\": 2049, \"similarity\": \"l2\"}}}, "
+        + "\"flat\": {\"disable_objects\": true, \"properties\": "
+        + "{\"a.b\": {\"type\": \"dense_vector\", \"dims\": 4096, \"similarity\": \"cosine\"}}}}}}";
+    MapperService service = createMapperService(mapping(b -> {}));
+    IndexMetadata metadata = IndexMetadata.builder(service.getIndexSettings().getIndexMetadata()).putMapping(recorded).build();
+    service.getIndexSettings().updateIndexMetadata(metadata);
+
+    service.merge(metadata, MergeReason.MAPPING_RECOVERY);
+    assertEquals(3000, ((DenseVectorFieldType) service.fieldType("field")).dims());
+    assertEquals(2049, ((DenseVectorFieldType) service.fieldType("obj.inner")).dims());
+    assertEquals(4096, ((DenseVectorFieldType) service.fieldType("flat.a.b")).dims());
+
+    // Sending a field again as it is changes nothing, so the limit has nothing to say.
+    updateMapping(service, b -> b.startObject("field").field("type", "dense_vector").field("dims", 3000).endObject());
+    // New fields, or a recorded name at other dims, are new mappings: the limit applies.
+    assertUpdateRejected(service, b -> b.startObject("other").field("type", "dense_vector").field("dims", 3000).endObject(),
+        "[other] [dims] must be between [1] and [2048], not [3000]");
+    assertUpdateRejected(service, b -> b.startObject("field").field("type", "dense_vector").field("dims", 2049).endObject(),
+        "[field] [dims] must be between [1] and [2048], not [2049]");
+    assertUpdateRejected(service, b -> b.startObject("inner").field("type", "dense_vector").field("dims", 2049).endObject(),
+        "[inner] [dims] must be between [1] and [2048], not [2049]");
+  }
+
+  private static void updateMapping(MapperService service, CheckedBuilder properties) throws IOException {
+    XContentBuilder mapping = XContentFactory.jsonBuilder().startObject().startObject("_doc").startObject("properties");
+    properties.accept(mapping);
+    mapping.endObject().endObject().endObject();
+    service.merge("_doc", new CompressedXContent(BytesReference.bytes(mapping)), MergeReason.MAPPING_UPDATE);
+  }
+
+  private static void assertUpdateRejected(MapperService service, CheckedBuilder properties, String message) {
+    MapperParsingException e = expectThrows(MapperParsingException.class, () -> updateMapping(service, properties));
+    assertEquals("Failed to parse mapping [_doc]: " + message, e.getMessage());
   }
 
   public void testDimsWrittenAsAStringIsANumber() throws IOException {

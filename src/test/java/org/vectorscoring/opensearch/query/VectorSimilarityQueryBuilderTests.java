@@ -110,6 +110,9 @@ public class VectorSimilarityQueryBuilderTests extends AbstractQueryTestCase<Vec
         "[vector_similarity] [boost] must be a number, not [high]");
     assertParseError("{\"vector_similarity\": {\"field\": \"vec\", \"query_vector\": [1, 2, 3, 4], \"ignore_unmapped\": \"maybe\"}}",
         "[vector_similarity] [ignore_unmapped] must be true or false, not [maybe]");
+    assertParseError("{\"vector_similarity\": {\"field\": \"vec\", \"query_vector\": [3e38, 3e38, 0, 0]}}",
+        "[vector_similarity] [query_vector] has an L2 norm of [4.2426406948942856E38], above [4.611686018427388E18], "
+        + "the most a vector may have for its similarities to stay within the float range");
     StringBuilder huge = new StringBuilder("{\"vector_similarity\": {\"field\": \"vec\", \"query_vector\": [0");
     huge.append(",0".repeat(16384)).append("]}}");
     assertParseError(huge.toString(), "[vector_similarity] [query_vector] has more than [16384] elements, the most a vector can have");
@@ -119,6 +122,10 @@ public class VectorSimilarityQueryBuilderTests extends AbstractQueryTestCase<Vec
     QueryShardContext context = createShardContext();
     assertShardError(new VectorSimilarityQueryBuilder(COSINE_FIELD, new float[] {1, 2, 3}), context,
         "[vector_similarity] [vec] has [4] dimensions, but the query vector has [3]");
+    // Built in Java, the vector skips the request parser: the Lucene query vector checks its norm.
+    assertShardError(new VectorSimilarityQueryBuilder(COSINE_FIELD, new float[] {3e38f, 3e38f, 0, 0}), context,
+        "[vector_similarity] [vec] has an L2 norm of [4.2426406948942856E38], above [4.611686018427388E18], "
+        + "the most a vector may have for its similarities to stay within the float range");
     assertShardError(new VectorSimilarityQueryBuilder(COSINE_FIELD, new float[4]), context,
         "[vector_similarity] [vec] the query vector is all zeros, which has no cosine similarity");
     assertShardError(new VectorSimilarityQueryBuilder(L2_FIELD, new float[4]).similarity(VectorSimilarity.COSINE), context,
