@@ -114,11 +114,19 @@ public final class VectorKernel {
 
   /** L2 norm, accumulated in double: computed once per stored vector at index time, so precision wins over speed. */
   public static float norm(float[] v) {
+    return (float) Math.sqrt(squaredNorm(v));
+  }
+
+  /**
+   * Sum of squares in double, for checks and normalisations that must not overflow or round as a float norm would:
+   * finite floats cannot overflow it.
+   */
+  public static double squaredNorm(float[] v) {
     double sum = 0;
     for (float x : v) {
       sum += (double) x * x;
     }
-    return (float) Math.sqrt(sum);
+    return sum;
   }
 
   /**

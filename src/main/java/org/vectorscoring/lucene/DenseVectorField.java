@@ -4,6 +4,7 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
 import org.apache.lucene.index.DocValuesType;
 import org.apache.lucene.util.BytesRef;
+import org.vectorscoring.kernel.VectorKernel;
 
 /**
  * A float vector with its L2 norm, stored in binary doc values for exact scoring; no HNSW graph is built.
@@ -54,10 +55,7 @@ public final class DenseVectorField extends Field {
    * {@link #MAX_NORM}, with {@code name} as written, e.g. {@code [embedding]} or {@code [query_vector]}.
    */
   public static void checkNorm(String name, float[] vector) {
-    double sum = 0; // in double: finite floats cannot overflow it, so the norm is right even when a float's is not
-    for (float x : vector) {
-      sum += (double) x * x;
-    }
+    double sum = VectorKernel.squaredNorm(vector);
     if (sum > (double) MAX_NORM * MAX_NORM) {
       throw new IllegalArgumentException(name + " has an L2 norm of [" + Math.sqrt(sum) + "], above ["
           + (double) MAX_NORM + "], the most a vector may have for its similarities to stay within the float range");

@@ -38,7 +38,7 @@ public final class PairwiseSimilarity {
           for (int j = 0; j < out[i].length; j++) {
             out[i][j] = Math.max(-1f, Math.min(1f, out[i][j]));
           }
-          if (a == b && sumOfSquares(a[i]) != 0d) {
+          if (a == b && VectorKernel.squaredNorm(a[i]) != 0d) {
             out[i][i] = 1f;
           }
         }
@@ -94,7 +94,7 @@ public final class PairwiseSimilarity {
   private static float[][] normalized(float[][] vectors) {
     float[][] out = new float[vectors.length][];
     for (int i = 0; i < vectors.length; i++) {
-      double norm = Math.sqrt(sumOfSquares(vectors[i]));
+      double norm = Math.sqrt(VectorKernel.squaredNorm(vectors[i]));
       out[i] = new float[vectors[i].length];
       if (norm != 0d) {
         for (int k = 0; k < out[i].length; k++) {
@@ -103,13 +103,5 @@ public final class PairwiseSimilarity {
       }
     }
     return out;
-  }
-
-  private static double sumOfSquares(float[] v) {
-    double sum = 0;
-    for (float x : v) {
-      sum += (double) x * x;
-    }
-    return sum;
   }
 }
