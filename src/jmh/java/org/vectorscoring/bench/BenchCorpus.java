@@ -53,6 +53,11 @@ final class BenchCorpus {
     return Arrays.copyOf(matching, n);
   }
 
+  /** The first of the newest tenth of {@code docs} in indexing order: what a recent time window selects. */
+  static int newestFrom(int docs) {
+    return docs - docs / 10;
+  }
+
   private static float[] randomVector(SplittableRandom random, int dims) {
     float[] v = new float[dims];
     for (int k = 0; k < dims; k++) {

@@ -149,9 +149,11 @@ public class SearchBenchmark {
       long all = count(QueryBuilders.matchAllQuery());
       long filtered = count(QueryBuilders.termQuery("tag", BenchCorpus.FILTER_TAG));
       long newest = count(newestTenPercent());
-      if (all != docs || filtered != matching || newest != docs / 10) {
-        throw new IllegalStateException("[" + index + "] holds [" + all + "] documents, [" + filtered + "] in the filter, ["
-            + newest + "] newest; expected [" + docs + "], [" + matching + "] and [" + docs / 10 + "]");
+      long newestExpected = docs - BenchCorpus.newestFrom(docs);
+      if (all != docs || filtered != matching || newest != newestExpected) {
+        throw new IllegalStateException("[" + index + "] holds [" + all + "] documents, [" + filtered
+            + "] in the filter, [" + newest + "] newest; expected [" + docs + "], [" + matching + "] and ["
+            + newestExpected + "]");
       }
       sameTopDocuments(search(queryAll), search(scriptAll), search(painlessAll));
       sameTopDocuments(search(queryTenPercent), search(scriptTenPercent), search(painlessTenPercent));
@@ -160,7 +162,7 @@ public class SearchBenchmark {
 
     /** The last tenth of the documents in indexing order: they were flushed together, so they lie together. */
     private QueryBuilder newestTenPercent() {
-      return QueryBuilders.rangeQuery("seq").gte(docs - docs / 10);
+      return QueryBuilders.rangeQuery("seq").gte(BenchCorpus.newestFrom(docs));
     }
 
     private long count(QueryBuilder query) {
@@ -206,7 +208,7 @@ public class SearchBenchmark {
     public void setup() {
       floor = new StreamingFloor(dims, docs);
       filterDocs = BenchCorpus.filterDocs(docs);
-      newestDocs = IntStream.range(docs - docs / 10, docs).toArray();
+      newestDocs = IntStream.range(BenchCorpus.newestFrom(docs), docs).toArray();
     }
   }
 
