@@ -11,6 +11,7 @@ import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.Term;
@@ -39,6 +40,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.vectorscoring.kernel.VectorKernel;
+import org.vectorscoring.lucene.DenseVectorCodec;
 import org.vectorscoring.lucene.DenseVectorField;
 import org.vectorscoring.lucene.QueryVector;
 import org.vectorscoring.lucene.VectorSimilarity;
@@ -68,6 +70,9 @@ public class QueryBenchmark {
 
   private Path path;
   private MMapDirectory directory;
+  private MMapDirectory copiedDirectory;
+  private DirectoryReader copiedReader;
+  private IndexSearcher copiedSearcher;
   private DirectoryReader reader;
   private IndexSearcher searcher;
   private VectorSimilarityQuery all;
@@ -83,10 +88,42 @@ public class QueryBenchmark {
       throw new IllegalStateException("the SIMD kernel did not load: run with --add-modules jdk.incubator.vector");
     }
     path = Files.createTempDirectory("vector-scoring-bench");
-    directory = new MMapDirectory(path);
+    directory = new MMapDirectory(path.resolve("in-place"));
+    copiedDirectory = new MMapDirectory(path.resolve("copied"));
+    // The same documents twice: vectors in DenseVectorDocValuesFormat (scored in place) and in Lucene's default format.
+    build(directory, new DenseVectorCodec(Codec.getDefault(), "v"::equals));
+    build(copiedDirectory, Codec.getDefault());
+    reader = DirectoryReader.open(directory);
+    leaf = reader.leaves().get(0).reader();
+    searcher = new IndexSearcher(reader);
+    searcher.setQueryCache(null);
+    copiedReader = DirectoryReader.open(copiedDirectory);
+    copiedSearcher = new IndexSearcher(copiedReader);
+    copiedSearcher.setQueryCache(null);
+    QueryVector q = new QueryVector("v", new BenchCorpus(dims).queryVector(), VectorSimilarity.COSINE, VectorKernel.best());
+    TermQuery filter = new TermQuery(new Term("tag", BenchCorpus.FILTER_TAG));
+    all = new VectorSimilarityQuery(q);
+    tenPercent = new VectorSimilarityQuery(q, filter, null);
+    valuesSource = new FunctionScoreQuery(new MatchAllDocsQuery(), VectorSimilarityValuesSource.scores(q));
+    filterDocs = matches(filter);
+    floor = new StreamingFloor(dims, docs);
+    checkSameResults(queryAll(), queryAllCopied());
+    checkSameResults(queryTenPercentFilter(), queryTenPercentFilterCopied());
+  }
+
+  /** Both storages must rank the same documents with the same scores, bit for bit, or the comparison means nothing. */
+  private static void checkSameResults(TopDocs inPlace, TopDocs copied) {
+    for (int i = 0; i < Math.max(inPlace.scoreDocs.length, copied.scoreDocs.length); i++) {
+      if (inPlace.scoreDocs[i].doc != copied.scoreDocs[i].doc || Float.compare(inPlace.scoreDocs[i].score, copied.scoreDocs[i].score) != 0) {
+        throw new IllegalStateException("hit " + i + " differs: " + inPlace.scoreDocs[i] + " in place, " + copied.scoreDocs[i] + " copied");
+      }
+    }
+  }
+
+  private void build(MMapDirectory dir, Codec codec) throws IOException {
     BenchCorpus corpus = new BenchCorpus(dims);
-    IndexWriterConfig config = new IndexWriterConfig().setRAMBufferSizeMB(512);
-    try (IndexWriter writer = new IndexWriter(directory, config)) {
+    IndexWriterConfig config = new IndexWriterConfig().setRAMBufferSizeMB(512).setCodec(codec);
+    try (IndexWriter writer = new IndexWriter(dir, config)) {
       for (int i = 0; i < docs; i++) {
         Document doc = new Document();
         doc.add(new StringField("tag", corpus.nextInFilter() ? BenchCorpus.FILTER_TAG : BenchCorpus.OTHER_TAG, Field.Store.NO));
@@ -95,17 +132,6 @@ public class QueryBenchmark {
       }
       writer.forceMerge(1);
     }
-    reader = DirectoryReader.open(directory);
-    leaf = reader.leaves().get(0).reader();
-    searcher = new IndexSearcher(reader);
-    searcher.setQueryCache(null);
-    QueryVector q = new QueryVector("v", corpus.queryVector(), VectorSimilarity.COSINE, VectorKernel.best());
-    TermQuery filter = new TermQuery(new Term("tag", BenchCorpus.FILTER_TAG));
-    all = new VectorSimilarityQuery(q);
-    tenPercent = new VectorSimilarityQuery(q, filter, null);
-    valuesSource = new FunctionScoreQuery(new MatchAllDocsQuery(), VectorSimilarityValuesSource.scores(q));
-    filterDocs = matches(filter);
-    floor = new StreamingFloor(dims, docs);
   }
 
   /** The documents {@code query} matches in the one segment, ascending. */
@@ -122,7 +148,7 @@ public class QueryBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
-    IOUtils.close(reader, directory);
+    IOUtils.close(reader, directory, copiedReader, copiedDirectory);
     IOUtils.rm(path);
   }
 
@@ -134,6 +160,17 @@ public class QueryBenchmark {
   @Benchmark
   public TopDocs queryTenPercentFilter() throws IOException {
     return searcher.search(tenPercent, 10);
+  }
+
+  /** {@link #queryAll()} over the same documents in Lucene's default doc values format: each vector copied, then scored. */
+  @Benchmark
+  public TopDocs queryAllCopied() throws IOException {
+    return copiedSearcher.search(all, 10);
+  }
+
+  @Benchmark
+  public TopDocs queryTenPercentFilterCopied() throws IOException {
+    return copiedSearcher.search(tenPercent, 10);
   }
 
   @Benchmark

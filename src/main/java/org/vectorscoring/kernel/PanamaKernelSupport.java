@@ -43,11 +43,15 @@ final class PanamaKernelSupport implements KernelSupport {
     return swaps;
   }
 
-  private static float sumLanes(FloatVector v) {
+  static float sumLanes(FloatVector v) {
     for (VectorShuffle<Float> swap : SWAPS) {
       v = v.add(v.rearrange(swap));
     }
     return v.lane(0);
+  }
+
+  boolean useFma() {
+    return useFma;
   }
 
   static int vectorBitSize() {

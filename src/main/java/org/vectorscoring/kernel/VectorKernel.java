@@ -40,6 +40,10 @@ public final class VectorKernel {
     return PANAMA;
   }
 
+  KernelSupport support() {
+    return support;
+  }
+
   /** Name for stats and logs: {@code panama-<bits>} or {@code scalar}. */
   public String name() {
     return support.name();

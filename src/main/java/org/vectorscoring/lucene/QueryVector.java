@@ -1,7 +1,9 @@
 package org.vectorscoring.lucene;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.util.BytesRef;
 import org.vectorscoring.kernel.VectorKernel;
 
@@ -63,19 +65,45 @@ public final class QueryVector {
 
   /** The raw similarity s of this query vector to a vector in {@link StoredVectorFormat}. */
   public float similarity(BytesRef stored) {
-    if (stored.length != StoredVectorFormat.length(vector.length)) {
-      throw new IllegalArgumentException("[" + field + "] holds a vector of [" + StoredVectorFormat.dims(stored)
-          + "] dimensions, the query vector has [" + vector.length + "]");
-    }
-    if (scored != null) {
-      scored.increment();
-    }
+    checkLength(stored.length);
     return switch (similarity) {
       case COSINE -> VectorKernel.cosine(kernel.dotProduct(vector, stored.bytes, stored.offset), norm,
           StoredVectorFormat.norm(stored, vector.length));
       case DOT_PRODUCT -> kernel.dotProduct(vector, stored.bytes, stored.offset);
       case L2 -> (float) Math.sqrt(kernel.squaredDistance(vector, stored.bytes, stored.offset));
     };
+  }
+
+  /**
+   * The raw similarity s of this query vector to the vector {@code values} is positioned on: read in place where
+   * {@link DenseVectorDocValuesFormat} stored it and the JVM allows ({@link MappedVectors}), else through
+   * {@code binaryValue()}. Both give the same bits.
+   */
+  public float similarity(BinaryDocValues values) throws IOException {
+    if (values instanceof StoredVectorDocValues stored) {
+      MappedVectors mapped = stored.mapped(kernel);
+      if (mapped != null) {
+        checkLength(stored.valueLength());
+        long offset = stored.valueOffset();
+        return switch (similarity) {
+          case COSINE -> VectorKernel.cosine(mapped.dotProduct(vector, offset), norm, mapped.norm(offset, vector.length));
+          case DOT_PRODUCT -> mapped.dotProduct(vector, offset);
+          case L2 -> (float) Math.sqrt(mapped.squaredDistance(vector, offset));
+        };
+      }
+    }
+    return similarity(values.binaryValue());
+  }
+
+  /** Checks a stored vector's length in bytes against the query's dims, and counts it as scored. */
+  private void checkLength(int storedLength) {
+    if (storedLength != StoredVectorFormat.length(vector.length)) {
+      throw new IllegalArgumentException("[" + field + "] holds a vector of [" + (storedLength / Float.BYTES - 1)
+          + "] dimensions, the query vector has [" + vector.length + "]");
+    }
+    if (scored != null) {
+      scored.increment();
+    }
   }
 
   /** The score of a stored vector: {@link VectorSimilarity#score(float)} of its raw similarity. */

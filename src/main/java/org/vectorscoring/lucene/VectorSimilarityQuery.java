@@ -138,7 +138,7 @@ public final class VectorSimilarityQuery extends Query {
         return Explanation.noMatch("does not match the filter " + filter);
       }
       VectorSimilarity similarity = queryVector.similarity();
-      float s = queryVector.similarity(vectors.binaryValue());
+      float s = queryVector.similarity(vectors);
       if (minSimilarity != null && similarity.meets(s, minSimilarity) == false) {
         return Explanation.noMatch(similarity.externalName() + " similarity [" + s + "] does not meet min_similarity [" + minSimilarity + "]");
       }
@@ -216,7 +216,7 @@ public final class VectorSimilarityQuery extends Query {
     private float similarity() throws IOException {
       int doc = vectors.docID();
       if (doc != scoredDoc) {
-        similarity = queryVector.similarity(vectors.binaryValue());
+        similarity = queryVector.similarity(vectors);
         scoredDoc = doc;
       }
       return similarity;

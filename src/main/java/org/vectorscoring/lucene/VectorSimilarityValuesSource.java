@@ -39,7 +39,7 @@ public final class VectorSimilarityValuesSource extends DoubleValuesSource {
     return new DoubleValues() {
       @Override
       public double doubleValue() throws IOException {
-        float s = queryVector.similarity(vectors.binaryValue());
+        float s = queryVector.similarity(vectors);
         return raw ? s : queryVector.similarity().score(s);
       }
 

@@ -3,6 +3,7 @@ package org.vectorscoring.opensearch;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
@@ -18,6 +19,9 @@ import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.env.Environment;
 import org.opensearch.env.NodeEnvironment;
 import org.opensearch.plugins.ActionPlugin;
+import org.opensearch.plugins.EnginePlugin;
+import org.opensearch.index.IndexSettings;
+import org.opensearch.index.codec.CodecServiceFactory;
 import org.opensearch.repositories.RepositoriesService;
 import org.opensearch.rest.RestController;
 import org.opensearch.rest.RestHandler;
@@ -38,6 +42,7 @@ import org.opensearch.plugins.ScriptPlugin;
 import org.opensearch.plugins.SearchPlugin;
 import org.opensearch.script.ScriptContext;
 import org.opensearch.script.ScriptEngine;
+import org.vectorscoring.opensearch.codec.DenseVectorCodecService;
 import org.vectorscoring.opensearch.aggregation.InternalSimilarityMatrix;
 import org.vectorscoring.opensearch.aggregation.SimilarityMatrixAggregationBuilder;
 import org.vectorscoring.opensearch.mapper.DenseVectorFieldMapper;
@@ -45,7 +50,7 @@ import org.vectorscoring.opensearch.query.VectorSimilarityQueryBuilder;
 import org.vectorscoring.opensearch.script.VectorScoringScriptEngine;
 
 /** Registers what the plugin adds to OpenSearch; the logic lives in the classes it registers. */
-public class VectorScoringPlugin extends Plugin implements ActionPlugin, MapperPlugin, SearchPlugin, ScriptPlugin {
+public class VectorScoringPlugin extends Plugin implements ActionPlugin, EnginePlugin, MapperPlugin, SearchPlugin, ScriptPlugin {
 
   private final VectorScoringSettings settings;
   private final VectorScoringStats stats = new VectorScoringStats();
@@ -66,6 +71,11 @@ public class VectorScoringPlugin extends Plugin implements ActionPlugin, MapperP
   @Override
   public List<Setting<?>> getSettings() {
     return VectorScoringSettings.all();
+  }
+
+  @Override
+  public Optional<CodecServiceFactory> getCustomCodecServiceFactory(IndexSettings indexSettings) {
+    return DenseVectorCodecService.factoryFor(indexSettings);
   }
 
   @Override

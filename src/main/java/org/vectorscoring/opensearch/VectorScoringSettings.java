@@ -7,7 +7,10 @@ import org.opensearch.common.settings.Setting.Property;
 import org.opensearch.common.settings.Settings;
 import org.vectorscoring.kernel.VectorKernel;
 
-/** The plugin's node settings, documented with their defaults in {@code config/vector-scoring.yml}. */
+/**
+ * The plugin's settings: node settings, documented with their defaults in {@code config/vector-scoring.yml}, and one
+ * index setting.
+ */
 public final class VectorScoringSettings {
 
   /** The most dimensions a vector may have, whatever a node is configured to allow. */
@@ -24,6 +27,13 @@ public final class VectorScoringSettings {
   public static final Setting<Integer> MAX_DIMS =
       Setting.intSetting("vector_scoring.max_dims", DIMS_LIMIT, 1, DIMS_LIMIT, Property.NodeScope);
 
+  /**
+   * Whether an index's {@code dense_vector} fields are written in the doc values format that scoring reads in place
+   * (through the plugin's codec service). Fixed at index creation; ignored, as if false, on k-NN indices.
+   */
+  public static final Setting<Boolean> INDEX_CODEC =
+      Setting.boolSetting("index.vector_scoring.codec", true, Property.IndexScope, Property.Final);
+
   private final VectorKernel kernel;
   private final int matrixMaxSize;
   private final int maxDims;
@@ -38,7 +48,7 @@ public final class VectorScoringSettings {
 
   /** Every setting, for the plugin to register. */
   public static List<Setting<?>> all() {
-    return List.of(SIMD_ENABLED, MATRIX_MAX_SIZE, MAX_DIMS);
+    return List.of(SIMD_ENABLED, MATRIX_MAX_SIZE, MAX_DIMS, INDEX_CODEC);
   }
 
   /** The kernel this node scores with, as {@link #SIMD_ENABLED} and the JVM allow. */

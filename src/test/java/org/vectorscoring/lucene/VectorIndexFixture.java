@@ -11,8 +11,11 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.MMapDirectory;
+import org.apache.lucene.tests.analysis.MockAnalyzer;
 import org.apache.lucene.tests.index.RandomIndexWriter;
 import org.apache.lucene.tests.util.LuceneTestCase;
 
@@ -38,8 +41,14 @@ final class VectorIndexFixture implements Closeable {
   /** @param deletes whether to delete and update some documents (Lucene's QueryUtils checks need an index without) */
   VectorIndexFixture(Random random, int dims, int numDocs, boolean deletes) throws IOException {
     this.dims = dims;
-    this.dir = LuceneTestCase.newDirectory(random);
-    try (RandomIndexWriter writer = new RandomIndexWriter(random, dir)) {
+    // Half the time a plain memory-mapped directory, so vectors written by DenseVectorCodec are scored in place; the
+    // test framework's directories wrap every input, and so exercise the copying path.
+    this.dir = random.nextBoolean() ? LuceneTestCase.newDirectory(random) : new MMapDirectory(LuceneTestCase.createTempDir("vectors"));
+    IndexWriterConfig config = LuceneTestCase.newIndexWriterConfig(random, new MockAnalyzer(random));
+    if (random.nextBoolean() && DenseVectorCodec.canWrap(config.getCodec())) {
+      config.setCodec(new DenseVectorCodec(config.getCodec(), FIELD::equals));
+    }
+    try (RandomIndexWriter writer = new RandomIndexWriter(random, dir, config)) {
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < numDocs; i++) {
         String id = Integer.toString(i);

@@ -145,8 +145,15 @@ public class VectorSimilarityQueryTests extends LuceneTestCase {
   public void testVectorsAtTheNormLimitScoreAsTheReference() {
     float limit = 0x1p62f;
     for (int dims : new int[] {1, 4, 13, 207, 1024, 1 + random().nextInt(4098)}) {
-      float[] a = scaledTo(VectorIndexFixture.randomVector(random(), dims), limit);
-      float[] b = scaledTo(VectorIndexFixture.randomVector(random(), dims), limit);
+      float[] direction = VectorIndexFixture.randomVector(random(), dims);
+      float[] a = scaledTo(direction, limit);
+      // b near a's direction: two independent random vectors have a dot product far smaller than its terms, which no
+      // float sum holds to 1e-5 relative (the cancellation, not the magnitude, would be under test).
+      float[] nearby = direction.clone();
+      for (int i = 0; i < dims; i++) {
+        nearby[i] += 0.1f * (random().nextFloat() - 0.5f);
+      }
+      float[] b = scaledTo(nearby, limit);
       float[] negated = new float[dims];
       float[] spike = new float[dims];
       for (int i = 0; i < dims; i++) {

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.util.BytesRef;
 import org.opensearch.index.fielddata.ScriptDocValues;
+import org.vectorscoring.lucene.QueryVector;
 import org.vectorscoring.lucene.StoredVectorFormat;
 
 /**
@@ -31,9 +32,17 @@ public final class DenseVectorScriptDocValues extends ScriptDocValues<float[]> {
     return fieldType;
   }
 
-  /** The current document's stored vector and norm, or null when it has none; valid until the next document. */
-  public BytesRef storedVector() throws IOException {
-    return hasValue ? values.binaryValue() : null;
+  /** Whether the current document has a vector. */
+  public boolean hasVector() {
+    return hasValue;
+  }
+
+  /** The raw similarity of {@code query} to the current document's vector, which must exist ({@link #hasVector()}). */
+  public float similarity(QueryVector query) throws IOException {
+    if (hasValue == false) {
+      throw new IllegalStateException("[" + fieldType.name() + "] this document has no vector");
+    }
+    return query.similarity(values);
   }
 
   /** A copy of the current document's vector. */

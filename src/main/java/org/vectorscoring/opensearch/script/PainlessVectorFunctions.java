@@ -3,7 +3,6 @@ package org.vectorscoring.opensearch.script;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import org.apache.lucene.util.BytesRef;
 import org.opensearch.index.fielddata.ScriptDocValues;
 import org.opensearch.script.ScoreScript;
 import org.vectorscoring.lucene.QueryVector;
@@ -49,12 +48,12 @@ public final class PainlessVectorFunctions {
 
     final double similarity() {
       try {
-        BytesRef stored = docValues("").storedVector();
-        if (stored == null) {
+        DenseVectorScriptDocValues values = docValues("");
+        if (values.hasVector() == false) {
           throw new IllegalArgumentException("[" + field + "] a document has no vector; skip such documents with doc['" + field
               + "'].size() == 0");
         }
-        return queryVector.similarity(stored);
+        return values.similarity(queryVector);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -46,7 +46,7 @@ final class VectorScoreScript extends ScoreScript {
       return 0;
     }
     try {
-      float s = queryVector.similarity(vectors.binaryValue());
+      float s = queryVector.similarity(vectors);
       float score = queryVector.similarity().score(s);
       if (explanation != null) {
         explanation.set(queryVector.similarity().externalName() + " similarity of [" + queryVector.field()
