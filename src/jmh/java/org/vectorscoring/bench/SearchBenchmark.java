@@ -82,7 +82,7 @@ public class SearchBenchmark {
       node = BenchNode.start(Path.of("target", "jmh-nodes", "search"));
       index = "vectors-" + dims + "-" + docs;
       // Bump the version when the corpus or the index settings change, so old indices are rebuilt.
-      node.ensureIndex(index, "v2 dims=" + dims + " docs=" + docs, this::build);
+      node.ensureIndex(index, "v3 dims=" + dims + " docs=" + docs, this::build);
 
       float[] q = new BenchCorpus(dims).queryVector();
       List<Float> qList = new ArrayList<>(q.length);
