@@ -26,7 +26,7 @@ import org.apache.lucene.util.IOUtils;
 final class DenseVectorDocValuesReader extends DocValuesProducer {
 
   /** Where one field's values are: {@code disiOffset} -1 when every document has a value, {@code addresses} -1 at a fixed length. */
-  private record Field(int count, int minLength, int maxLength, long dataOffset, long dataLength, long disiOffset,
+  private record Field(int count, int maxLength, long dataOffset, long dataLength, long disiOffset,
       long disiLength, short jumpTableEntryCount, byte denseRankPower, long addresses) {}
 
   private final Map<Integer, Field> fields = new HashMap<>();
@@ -76,7 +76,7 @@ final class DenseVectorDocValuesReader extends DocValuesProducer {
       }
       int count = meta.readInt();
       if (count == 0) {
-        fields.put(number, new Field(0, 0, 0, 0, 0, -1, 0, (short) -1, (byte) -1, -1));
+        fields.put(number, new Field(0, 0, 0, 0, -1, 0, (short) -1, (byte) -1, -1));
         continue;
       }
       int minLength = meta.readInt();
@@ -96,7 +96,7 @@ final class DenseVectorDocValuesReader extends DocValuesProducer {
         throw new CorruptIndexException("field " + info.name + " has " + count + " values in " + maxDoc + " documents", meta);
       }
       long addresses = minLength == maxLength ? -1 : meta.readLong();
-      fields.put(number, new Field(count, minLength, maxLength, dataOffset, dataLength, disiOffset, disiLength,
+      fields.put(number, new Field(count, maxLength, dataOffset, dataLength, disiOffset, disiLength,
           jumpTableEntryCount, denseRankPower, addresses));
     }
   }

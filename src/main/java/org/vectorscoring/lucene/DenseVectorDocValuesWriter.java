@@ -45,14 +45,17 @@ final class DenseVectorDocValuesWriter extends DocValuesConsumer {
 
   @Override
   public void addBinaryField(FieldInfo field, DocValuesProducer producer) throws IOException {
+    // One pass writes the values and measures them; the metadata, which needs the counts, follows.
+    long start = data.alignFilePointer(DenseVectorDocValuesFormat.ALIGNMENT);
     int count = 0;
     int minLength = Integer.MAX_VALUE;
     int maxLength = 0;
     BinaryDocValues values = producer.getBinary(field);
     for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
-      int length = values.binaryValue().length;
-      minLength = Math.min(minLength, length);
-      maxLength = Math.max(maxLength, length);
+      BytesRef value = values.binaryValue();
+      data.writeBytes(value.bytes, value.offset, value.length);
+      minLength = Math.min(minLength, value.length);
+      maxLength = Math.max(maxLength, value.length);
       count++;
     }
     meta.writeInt(field.number);
@@ -62,13 +65,6 @@ final class DenseVectorDocValuesWriter extends DocValuesConsumer {
     }
     meta.writeInt(minLength);
     meta.writeInt(maxLength);
-
-    long start = data.alignFilePointer(DenseVectorDocValuesFormat.ALIGNMENT);
-    values = producer.getBinary(field);
-    for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
-      BytesRef value = values.binaryValue();
-      data.writeBytes(value.bytes, value.offset, value.length);
-    }
     meta.writeLong(start);
     meta.writeLong(data.getFilePointer() - start);
 

@@ -98,7 +98,7 @@ public final class QueryVector {
   /** Checks a stored vector's length in bytes against the query's dims, and counts it as scored. */
   private void checkLength(int storedLength) {
     if (storedLength != StoredVectorFormat.length(vector.length)) {
-      throw new IllegalArgumentException("[" + field + "] holds a vector of [" + (storedLength / Float.BYTES - 1)
+      throw new IllegalArgumentException("[" + field + "] holds a vector of [" + StoredVectorFormat.dims(storedLength)
           + "] dimensions, the query vector has [" + vector.length + "]");
     }
     if (scored != null) {

@@ -28,7 +28,12 @@ public final class StoredVectorFormat {
 
   /** Dimensions of a stored vector, from its length. */
   public static int dims(BytesRef stored) {
-    return stored.length / Float.BYTES - 1;
+    return dims(stored.length);
+  }
+
+  /** Dimensions of a stored vector of {@code length} bytes. */
+  public static int dims(int length) {
+    return length / Float.BYTES - 1;
   }
 
   /** The norm stored after the vector's {@code dims} floats. */
