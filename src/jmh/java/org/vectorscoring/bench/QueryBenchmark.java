@@ -50,7 +50,8 @@ import org.vectorscoring.lucene.VectorSimilarityValuesSource;
 /**
  * Exact cosine top-10 over one segment of 100,000 stored vectors (memory-mapped, as a shard reads them), against a
  * plain SIMD read of the same stored bytes from memory (the bandwidth floor), in one run: the query over all documents
- * and over a random 10% filter, the same scores as a {@link FunctionScoreQuery} values source (the path script_score
+ * and over a random 10% filter (in batches, one document at a time, and with vectors copied out of Lucene's default
+ * format), the same scores as a {@link FunctionScoreQuery} values source (the path script_score
  * takes), and what the filter's cost is made of: the floor over only the filter's vectors, and the doc values' reads
  * of the vectors without scoring them.
  */
@@ -109,9 +110,11 @@ public class QueryBenchmark {
     floor = new StreamingFloor(dims, docs);
     checkSameResults(queryAll(), queryAllCopied());
     checkSameResults(queryTenPercentFilter(), queryTenPercentFilterCopied());
+    checkSameResults(queryAll(), queryAllOneByOne());
+    checkSameResults(queryTenPercentFilter(), queryTenPercentFilterOneByOne());
   }
 
-  /** Both storages must rank the same documents with the same scores, bit for bit, or the comparison means nothing. */
+  /** Both ways must rank the same documents with the same scores, bit for bit, or the comparison means nothing. */
   private static void checkSameResults(TopDocs inPlace, TopDocs copied) {
     for (int i = 0; i < Math.max(inPlace.scoreDocs.length, copied.scoreDocs.length); i++) {
       if (inPlace.scoreDocs[i].doc != copied.scoreDocs[i].doc || Float.compare(inPlace.scoreDocs[i].score, copied.scoreDocs[i].score) != 0) {
@@ -171,6 +174,17 @@ public class QueryBenchmark {
   @Benchmark
   public TopDocs queryTenPercentFilterCopied() throws IOException {
     return copiedSearcher.search(tenPercent, 10);
+  }
+
+  /** {@link #queryAll()} through the query's per-document scorer instead of its batches: what batching gains. */
+  @Benchmark
+  public TopDocs queryAllOneByOne() throws IOException {
+    return searcher.search(new OneDocumentAtATime(all), 10);
+  }
+
+  @Benchmark
+  public TopDocs queryTenPercentFilterOneByOne() throws IOException {
+    return searcher.search(new OneDocumentAtATime(tenPercent), 10);
   }
 
   @Benchmark

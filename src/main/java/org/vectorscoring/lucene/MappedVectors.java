@@ -56,6 +56,15 @@ abstract class MappedVectors {
   /** Squared distance of {@code q} to the stored vector at byte {@code offset}. */
   abstract float squaredDistance(float[] q, long offset);
 
+  /**
+   * {@link #dotProduct} with the four stored vectors at byte offsets {@code o0..o3}, into {@code out[at..at + 3]}: the
+   * same bits, with the four vectors' reads in flight together.
+   */
+  abstract void dotProducts(float[] q, long o0, long o1, long o2, long o3, float[] out, int at);
+
+  /** {@link #squaredDistance} to the four stored vectors at byte offsets {@code o0..o3}, as {@link #dotProducts}. */
+  abstract void squaredDistances(float[] q, long o0, long o1, long o2, long o3, float[] out, int at);
+
   /** The norm stored after the {@code dims} floats of the vector at byte {@code offset}. */
   abstract float norm(long offset, int dims);
 }

@@ -95,14 +95,63 @@ public final class QueryVector {
     return similarity(values.binaryValue());
   }
 
+  /**
+   * The raw similarities of this query vector to the {@code count} stored vectors at byte {@code offsets} (ascending)
+   * of {@code mapped}, each {@code storedLength} bytes long, into {@code out}: bit for bit what
+   * {@link #similarity(BinaryDocValues)} gives each. Vectors that lie four in a row are read one by one, as they
+   * stream; others four at a time ({@link MappedVectors#dotProducts}), so their cache misses overlap.
+   */
+  void similarities(MappedVectors mapped, int storedLength, long[] offsets, int count, float[] out) {
+    if (count == 0) {
+      return;
+    }
+    checkLength(storedLength, count);
+    int i = 0;
+    for (; i + 3 < count; i += 4) {
+      long o0 = offsets[i];
+      long o3 = offsets[i + 3];
+      if (o3 - o0 == 3L * storedLength) {
+        for (int k = i; k < i + 4; k++) {
+          out[k] = similarity == VectorSimilarity.L2 ? mapped.squaredDistance(vector, offsets[k]) : mapped.dotProduct(vector, offsets[k]);
+        }
+      } else if (similarity == VectorSimilarity.L2) {
+        mapped.squaredDistances(vector, o0, offsets[i + 1], offsets[i + 2], o3, out, i);
+      } else {
+        mapped.dotProducts(vector, o0, offsets[i + 1], offsets[i + 2], o3, out, i);
+      }
+    }
+    for (; i < count; i++) {
+      out[i] = similarity == VectorSimilarity.L2 ? mapped.squaredDistance(vector, offsets[i]) : mapped.dotProduct(vector, offsets[i]);
+    }
+    // What each similarity makes of the dot product or squared distance, in the order similarity(BinaryDocValues) does.
+    switch (similarity) {
+      case COSINE -> {
+        for (int k = 0; k < count; k++) {
+          out[k] = VectorKernel.cosine(out[k], norm, mapped.norm(offsets[k], vector.length));
+        }
+      }
+      case L2 -> {
+        for (int k = 0; k < count; k++) {
+          out[k] = (float) Math.sqrt(out[k]);
+        }
+      }
+      case DOT_PRODUCT -> { }
+    }
+  }
+
   /** Checks a stored vector's length in bytes against the query's dims, and counts it as scored. */
   private void checkLength(int storedLength) {
+    checkLength(storedLength, 1);
+  }
+
+  /** Checks the length in bytes of {@code vectors} stored vectors against the query's dims, and counts them as scored. */
+  private void checkLength(int storedLength, int vectors) {
     if (storedLength != StoredVectorFormat.length(vector.length)) {
       throw new IllegalArgumentException("[" + field + "] holds a vector of [" + StoredVectorFormat.dims(storedLength)
           + "] dimensions, the query vector has [" + vector.length + "]");
     }
     if (scored != null) {
-      scored.increment();
+      scored.add(vectors);
     }
   }
 

@@ -9,6 +9,7 @@ import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BulkScorer;
 import org.apache.lucene.search.ConjunctionUtils;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.Explanation;
@@ -24,7 +25,8 @@ import org.apache.lucene.search.Weight;
 /**
  * Scores every document that has a vector (and matches the optional filter) by its exact similarity to a query
  * vector: brute force, no approximation. The filter drives the iteration, so the cost is proportional to the
- * documents it matches. An optional threshold on the raw similarity drops documents below it.
+ * documents it matches. An optional threshold on the raw similarity drops documents below it. Searched on its own, a
+ * segment whose vectors are read in place is scored in batches ({@link VectorSimilarityBulkScorer}).
  */
 public final class VectorSimilarityQuery extends Query {
 
@@ -83,17 +85,19 @@ public final class VectorSimilarityQuery extends Query {
   @Override
   public Weight createWeight(IndexSearcher searcher, ScoreMode scoreMode, float boost) throws IOException {
     Weight filterWeight = filter == null ? null : searcher.createWeight(filter, ScoreMode.COMPLETE_NO_SCORES, 1f);
-    return new SimilarityWeight(filterWeight, boost);
+    return new SimilarityWeight(filterWeight, scoreMode, boost);
   }
 
   private final class SimilarityWeight extends Weight {
     private final Weight filterWeight;
+    private final ScoreMode scoreMode;
     private final float boost;
     private final AtomicBoolean counted = new AtomicBoolean();
 
-    SimilarityWeight(Weight filterWeight, float boost) {
+    SimilarityWeight(Weight filterWeight, ScoreMode scoreMode, float boost) {
       super(VectorSimilarityQuery.this);
       this.filterWeight = filterWeight;
+      this.scoreMode = scoreMode;
       this.boost = boost;
     }
 
@@ -119,6 +123,19 @@ public final class VectorSimilarityQuery extends Query {
         public Scorer get(long leadCost) throws IOException {
           Scorer filterScorer = filtered == null ? null : filtered.get(Math.min(leadCost, cost()));
           return new SimilarityScorer(vectors, filterScorer, boost);
+        }
+
+        @Override
+        public BulkScorer bulkScorer() throws IOException {
+          // Batches where vectors are read in place and every document is scored; without scores or a threshold
+          // nothing is computed per document, and the scorer only iterates.
+          MappedVectors mapped = vectors instanceof StoredVectorDocValues stored ? stored.mapped(queryVector.kernel()) : null;
+          if (mapped == null || (scoreMode.needsScores() == false && minSimilarity == null)) {
+            return super.bulkScorer();
+          }
+          Scorer filterScorer = filtered == null ? null : filtered.get(Long.MAX_VALUE);
+          return new VectorSimilarityBulkScorer(queryVector, (StoredVectorDocValues) vectors, mapped,
+              matchingVectors(vectors, filterScorer), minSimilarity, boost);
         }
 
         @Override
@@ -165,6 +182,26 @@ public final class VectorSimilarityQuery extends Query {
     };
   }
 
+  /**
+   * The documents with a vector that match the filter (if any), with {@code vectors} positioned on each: the filter's
+   * own two-phase check, if it has one, is confirmed before a document is returned.
+   */
+  private static DocIdSetIterator matchingVectors(BinaryDocValues vectors, Scorer filterScorer) {
+    if (filterScorer == null) {
+      return vectors;
+    }
+    List<DocIdSetIterator> iterators = new ArrayList<>(2);
+    List<TwoPhaseIterator> twoPhases = new ArrayList<>(1);
+    iterators.add(vectors);
+    TwoPhaseIterator filterTwoPhase = filterScorer.twoPhaseIterator();
+    if (filterTwoPhase != null) {
+      twoPhases.add(filterTwoPhase);
+    } else {
+      iterators.add(filterScorer.iterator());
+    }
+    return ConjunctionUtils.createConjunction(iterators, twoPhases);
+  }
+
   /** Walks the filter (if any) and the documents with a vector together, scoring each on demand once. */
   private final class SimilarityScorer extends Scorer {
     private final BinaryDocValues vectors;
@@ -177,21 +214,7 @@ public final class VectorSimilarityQuery extends Query {
     SimilarityScorer(BinaryDocValues vectors, Scorer filterScorer, float boost) {
       this.vectors = vectors;
       this.boost = boost;
-      DocIdSetIterator approximation;
-      if (filterScorer == null) {
-        approximation = vectors;
-      } else {
-        List<DocIdSetIterator> iterators = new ArrayList<>(2);
-        List<TwoPhaseIterator> twoPhases = new ArrayList<>(1);
-        iterators.add(vectors);
-        TwoPhaseIterator filterTwoPhase = filterScorer.twoPhaseIterator();
-        if (filterTwoPhase != null) {
-          twoPhases.add(filterTwoPhase);
-        } else {
-          iterators.add(filterScorer.iterator());
-        }
-        approximation = ConjunctionUtils.createConjunction(iterators, twoPhases);
-      }
+      DocIdSetIterator approximation = matchingVectors(vectors, filterScorer);
       if (minSimilarity == null) {
         this.twoPhase = null;
         this.iterator = approximation;

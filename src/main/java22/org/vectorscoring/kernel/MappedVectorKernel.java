@@ -34,21 +34,64 @@ public final class MappedVectorKernel {
   /** Dot product of {@code q} with the {@code q.length} little-endian floats at byte {@code offset} of {@code data}. */
   public float dotProduct(float[] q, MemorySegment data, long offset) {
     int dims = q.length;
-    int i = 0;
-    float sum = 0;
-    if (dims >= LANES) {
-      FloatVector acc0 = FloatVector.zero(FLOATS);
-      FloatVector acc1 = FloatVector.zero(FLOATS);
-      for (int bound = dims - 2 * LANES; i <= bound; i += 2 * LANES) {
-        acc0 = fma(FloatVector.fromArray(FLOATS, q, i), stored(data, offset, i), acc0);
-        acc1 = fma(FloatVector.fromArray(FLOATS, q, i + LANES), stored(data, offset, i + LANES), acc1);
-      }
-      for (int bound = FLOATS.loopBound(dims); i < bound; i += LANES) {
-        acc0 = fma(FloatVector.fromArray(FLOATS, q, i), stored(data, offset, i), acc0);
-      }
-      sum = PanamaKernelSupport.sumLanes(acc0.add(acc1));
+    if (dims < LANES) {
+      return dotTail(q, data, offset, 0, 0f);
     }
-    for (; i < dims; i++) {
+    FloatVector acc0 = FloatVector.zero(FLOATS);
+    FloatVector acc1 = FloatVector.zero(FLOATS);
+    int i = 0;
+    for (int bound = dims - 2 * LANES; i <= bound; i += 2 * LANES) {
+      acc0 = fma(FloatVector.fromArray(FLOATS, q, i), stored(data, offset, i), acc0);
+      acc1 = fma(FloatVector.fromArray(FLOATS, q, i + LANES), stored(data, offset, i + LANES), acc1);
+    }
+    return dotFinish(q, data, offset, i, acc0, acc1);
+  }
+
+  /**
+   * {@link #dotProduct} of {@code q} with the four stored vectors at byte offsets {@code o0..o3}, into
+   * {@code out[at..at + 3]}, bit for bit as four calls would give. Four vectors' loads in one loop keep four streams of
+   * cache misses in flight: for vectors scattered over the file (a filter's matches) that took 0.7× the time of one
+   * after the other, while vectors that lie back to back already stream and are better read one by one.
+   */
+  public void dotProducts(float[] q, MemorySegment data, long o0, long o1, long o2, long o3, float[] out, int at) {
+    int dims = q.length;
+    if (dims < LANES) {
+      out[at] = dotTail(q, data, o0, 0, 0f);
+      out[at + 1] = dotTail(q, data, o1, 0, 0f);
+      out[at + 2] = dotTail(q, data, o2, 0, 0f);
+      out[at + 3] = dotTail(q, data, o3, 0, 0f);
+      return;
+    }
+    FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+    int i = 0;
+    for (int bound = dims - 2 * LANES; i <= bound; i += 2 * LANES) {
+      FloatVector q0 = FloatVector.fromArray(FLOATS, q, i);
+      FloatVector q1 = FloatVector.fromArray(FLOATS, q, i + LANES);
+      a0 = fma(q0, stored(data, o0, i), a0);
+      a1 = fma(q1, stored(data, o0, i + LANES), a1);
+      b0 = fma(q0, stored(data, o1, i), b0);
+      b1 = fma(q1, stored(data, o1, i + LANES), b1);
+      c0 = fma(q0, stored(data, o2, i), c0);
+      c1 = fma(q1, stored(data, o2, i + LANES), c1);
+      d0 = fma(q0, stored(data, o3, i), d0);
+      d1 = fma(q1, stored(data, o3, i + LANES), d1);
+    }
+    out[at] = dotFinish(q, data, o0, i, a0, a1);
+    out[at + 1] = dotFinish(q, data, o1, i, b0, b1);
+    out[at + 2] = dotFinish(q, data, o2, i, c0, c1);
+    out[at + 3] = dotFinish(q, data, o3, i, d0, d1);
+  }
+
+  /** The dot product's last steps from dimension {@code i}: what is left of a vector, the lane sum, the scalar tail. */
+  private float dotFinish(float[] q, MemorySegment data, long offset, int i, FloatVector acc0, FloatVector acc1) {
+    for (int bound = FLOATS.loopBound(q.length); i < bound; i += LANES) {
+      acc0 = fma(FloatVector.fromArray(FLOATS, q, i), stored(data, offset, i), acc0);
+    }
+    return dotTail(q, data, offset, i, PanamaKernelSupport.sumLanes(acc0.add(acc1)));
+  }
+
+  private float dotTail(float[] q, MemorySegment data, long offset, int i, float sum) {
+    for (; i < q.length; i++) {
       sum += q[i] * floatAt(data, offset, i);
     }
     return sum;
@@ -57,24 +100,69 @@ public final class MappedVectorKernel {
   /** Squared Euclidean distance of {@code q} to the stored vector at byte {@code offset}, as {@link #dotProduct} reads it. */
   public float squaredDistance(float[] q, MemorySegment data, long offset) {
     int dims = q.length;
-    int i = 0;
-    float sum = 0;
-    if (dims >= LANES) {
-      FloatVector acc0 = FloatVector.zero(FLOATS);
-      FloatVector acc1 = FloatVector.zero(FLOATS);
-      for (int bound = dims - 2 * LANES; i <= bound; i += 2 * LANES) {
-        FloatVector d0 = FloatVector.fromArray(FLOATS, q, i).sub(stored(data, offset, i));
-        FloatVector d1 = FloatVector.fromArray(FLOATS, q, i + LANES).sub(stored(data, offset, i + LANES));
-        acc0 = fma(d0, d0, acc0);
-        acc1 = fma(d1, d1, acc1);
-      }
-      for (int bound = FLOATS.loopBound(dims); i < bound; i += LANES) {
-        FloatVector d = FloatVector.fromArray(FLOATS, q, i).sub(stored(data, offset, i));
-        acc0 = fma(d, d, acc0);
-      }
-      sum = PanamaKernelSupport.sumLanes(acc0.add(acc1));
+    if (dims < LANES) {
+      return distanceTail(q, data, offset, 0, 0f);
     }
-    for (; i < dims; i++) {
+    FloatVector acc0 = FloatVector.zero(FLOATS);
+    FloatVector acc1 = FloatVector.zero(FLOATS);
+    int i = 0;
+    for (int bound = dims - 2 * LANES; i <= bound; i += 2 * LANES) {
+      FloatVector d0 = FloatVector.fromArray(FLOATS, q, i).sub(stored(data, offset, i));
+      FloatVector d1 = FloatVector.fromArray(FLOATS, q, i + LANES).sub(stored(data, offset, i + LANES));
+      acc0 = fma(d0, d0, acc0);
+      acc1 = fma(d1, d1, acc1);
+    }
+    return distanceFinish(q, data, offset, i, acc0, acc1);
+  }
+
+  /** {@link #squaredDistance} to four stored vectors at once, as {@link #dotProducts} reads them. */
+  public void squaredDistances(float[] q, MemorySegment data, long o0, long o1, long o2, long o3, float[] out, int at) {
+    int dims = q.length;
+    if (dims < LANES) {
+      out[at] = distanceTail(q, data, o0, 0, 0f);
+      out[at + 1] = distanceTail(q, data, o1, 0, 0f);
+      out[at + 2] = distanceTail(q, data, o2, 0, 0f);
+      out[at + 3] = distanceTail(q, data, o3, 0, 0f);
+      return;
+    }
+    FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+    int i = 0;
+    for (int bound = dims - 2 * LANES; i <= bound; i += 2 * LANES) {
+      FloatVector q0 = FloatVector.fromArray(FLOATS, q, i);
+      FloatVector q1 = FloatVector.fromArray(FLOATS, q, i + LANES);
+      FloatVector x0 = q0.sub(stored(data, o0, i));
+      FloatVector x1 = q1.sub(stored(data, o0, i + LANES));
+      a0 = fma(x0, x0, a0);
+      a1 = fma(x1, x1, a1);
+      x0 = q0.sub(stored(data, o1, i));
+      x1 = q1.sub(stored(data, o1, i + LANES));
+      b0 = fma(x0, x0, b0);
+      b1 = fma(x1, x1, b1);
+      x0 = q0.sub(stored(data, o2, i));
+      x1 = q1.sub(stored(data, o2, i + LANES));
+      c0 = fma(x0, x0, c0);
+      c1 = fma(x1, x1, c1);
+      x0 = q0.sub(stored(data, o3, i));
+      x1 = q1.sub(stored(data, o3, i + LANES));
+      d0 = fma(x0, x0, d0);
+      d1 = fma(x1, x1, d1);
+    }
+    out[at] = distanceFinish(q, data, o0, i, a0, a1);
+    out[at + 1] = distanceFinish(q, data, o1, i, b0, b1);
+    out[at + 2] = distanceFinish(q, data, o2, i, c0, c1);
+    out[at + 3] = distanceFinish(q, data, o3, i, d0, d1);
+  }
+
+  private float distanceFinish(float[] q, MemorySegment data, long offset, int i, FloatVector acc0, FloatVector acc1) {
+    for (int bound = FLOATS.loopBound(q.length); i < bound; i += LANES) {
+      FloatVector d = FloatVector.fromArray(FLOATS, q, i).sub(stored(data, offset, i));
+      acc0 = fma(d, d, acc0);
+    }
+    return distanceTail(q, data, offset, i, PanamaKernelSupport.sumLanes(acc0.add(acc1)));
+  }
+
+  private float distanceTail(float[] q, MemorySegment data, long offset, int i, float sum) {
+    for (; i < q.length; i++) {
       float d = q[i] - floatAt(data, offset, i);
       sum += d * d;
     }

@@ -45,6 +45,16 @@ final class MemorySegmentVectors extends MappedVectors {
   }
 
   @Override
+  void dotProducts(float[] q, long o0, long o1, long o2, long o3, float[] out, int at) {
+    kernel.dotProducts(q, data, o0, o1, o2, o3, out, at);
+  }
+
+  @Override
+  void squaredDistances(float[] q, long o0, long o1, long o2, long o3, float[] out, int at) {
+    kernel.squaredDistances(q, data, o0, o1, o2, o3, out, at);
+  }
+
+  @Override
   float norm(long offset, int dims) {
     return kernel.floatAt(data, offset, dims);
   }

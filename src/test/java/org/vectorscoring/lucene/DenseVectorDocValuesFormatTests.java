@@ -128,7 +128,17 @@ public class DenseVectorDocValuesFormatTests extends LuceneTestCase {
       }
     }
     int seen = 0;
+    List<Long> offsets = new ArrayList<>();
+    List<float[]> inPlaceScores = new ArrayList<>();
     for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
+      if (inPlace) {
+        offsets.add(((StoredVectorDocValues) values).valueOffset());
+        float[] scores = new float[queries.size()];
+        for (int k = 0; k < scores.length; k++) {
+          scores[k] = queries.get(k).similarity(values);
+        }
+        inPlaceScores.add(scores);
+      }
       if (reader.getLiveDocs() != null && reader.getLiveDocs().get(doc) == false) {
         continue;
       }
@@ -144,6 +154,9 @@ public class DenseVectorDocValuesFormatTests extends LuceneTestCase {
       }
       seen++;
     }
+    if (inPlace) {
+      checkBatches(((StoredVectorDocValues) values).mapped(panama), dims, queries, offsets, inPlaceScores);
+    }
     // advanceExact agrees with nextDoc, on a fresh instance (one per consumer).
     BinaryDocValues exact = reader.getBinaryDocValues(VECTORS);
     for (int doc = 0; doc < reader.maxDoc(); doc += 1 + random().nextInt(3)) {
@@ -157,6 +170,41 @@ public class DenseVectorDocValuesFormatTests extends LuceneTestCase {
       }
     }
     return seen;
+  }
+
+  /**
+   * Batches of vectors scored together ({@link QueryVector#similarities}: four at a time where they are scattered, one
+   * by one where four lie in a row) give each the bits it gets alone, over random subsets from dense to sparse.
+   */
+  private static void checkBatches(MappedVectors mapped, int dims, List<QueryVector> queries, List<Long> offsets,
+      List<float[]> expected) {
+    int storedLength = StoredVectorFormat.length(dims);
+    for (int k = 0; k < queries.size(); k++) {
+      QueryVector query = queries.get(k);
+      if (query.kernel() != VectorKernel.panamaOrNull()) {
+        continue;
+      }
+      for (double keep : new double[] {1, 0.5, 0.1}) {
+        long[] batch = new long[VectorSimilarityBulkScorer.BATCH];
+        int[] which = new int[batch.length];
+        float[] out = new float[batch.length];
+        int count = 0;
+        for (int i = 0; i <= offsets.size(); i++) {
+          if (i == offsets.size() || count == batch.length || random().nextInt(20) == 0) {
+            query.similarities(mapped, storedLength, batch, count, out);
+            for (int j = 0; j < count; j++) {
+              assertEquals(query + " in a batch of " + count + " and alone, bit for bit",
+                  Float.floatToIntBits(expected.get(which[j])[k]), Float.floatToIntBits(out[j]));
+            }
+            count = 0;
+          }
+          if (i < offsets.size() && random().nextDouble() < keep) {
+            which[count] = i;
+            batch[count++] = offsets.get(i);
+          }
+        }
+      }
+    }
   }
 
   /** A binary field of differing lengths routed to the format reads back too, and is never scored in place. */

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.lucene.tests.util.TestUtil;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.StringField;
@@ -40,12 +41,20 @@ final class VectorIndexFixture implements Closeable {
 
   /** @param deletes whether to delete and update some documents (Lucene's QueryUtils checks need an index without) */
   VectorIndexFixture(Random random, int dims, int numDocs, boolean deletes) throws IOException {
+    this(random, dims, numDocs, deletes, false);
+  }
+
+  /** @param inPlace whether to always write with DenseVectorCodec to a plain MMapDirectory (else half the time) */
+  VectorIndexFixture(Random random, int dims, int numDocs, boolean deletes, boolean inPlace) throws IOException {
     this.dims = dims;
     // Half the time a plain memory-mapped directory, so vectors written by DenseVectorCodec are scored in place; the
     // test framework's directories wrap every input, and so exercise the copying path.
-    this.dir = random.nextBoolean() ? LuceneTestCase.newDirectory(random) : new MMapDirectory(LuceneTestCase.createTempDir("vectors"));
+    this.dir = inPlace || random.nextBoolean() ? new MMapDirectory(LuceneTestCase.createTempDir("vectors")) : LuceneTestCase.newDirectory(random);
     IndexWriterConfig config = LuceneTestCase.newIndexWriterConfig(random, new MockAnalyzer(random));
-    if (random.nextBoolean() && DenseVectorCodec.canWrap(config.getCodec())) {
+    if (inPlace && DenseVectorCodec.canWrap(config.getCodec()) == false) {
+      config.setCodec(TestUtil.getDefaultCodec());
+    }
+    if ((inPlace || random.nextBoolean()) && DenseVectorCodec.canWrap(config.getCodec())) {
       config.setCodec(new DenseVectorCodec(config.getCodec(), FIELD::equals));
     }
     try (RandomIndexWriter writer = new RandomIndexWriter(random, dir, config)) {

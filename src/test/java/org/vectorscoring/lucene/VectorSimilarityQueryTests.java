@@ -3,20 +3,31 @@ package org.vectorscoring.lucene;
 import org.vectorscoring.ReferenceScores;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.BulkScorer;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.LeafCollector;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.Scorable;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
+import org.apache.lucene.search.ScorerSupplier;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.tests.search.QueryUtils;
 import org.apache.lucene.tests.util.LuceneTestCase;
+import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 import org.vectorscoring.kernel.TestKernels;
 import org.vectorscoring.kernel.VectorKernel;
@@ -200,6 +211,79 @@ public class VectorSimilarityQueryTests extends LuceneTestCase {
     QueryUtils.checkUnequal(a, new VectorSimilarityQuery(new QueryVector("f", v, VectorSimilarity.COSINE, VectorKernel.best()),
         new TermQuery(new Term("tag", "a")), null));
     QueryUtils.checkUnequal(a, new VectorSimilarityQuery(new QueryVector("f", v, VectorSimilarity.COSINE, VectorKernel.best()), null, 0.5f));
+  }
+
+  /**
+   * Where vectors are read in place, a segment is scored a batch at a time ({@link VectorSimilarityBulkScorer}): the
+   * same documents with the same scores, bit for bit, as the per-document scorer, over random windows, filters,
+   * thresholds, boosts and deletions.
+   */
+  public void testBatchesScoreAsTheScorerDoes() throws IOException {
+    int dims = random().nextBoolean() ? 1 + random().nextInt(20) : 20 + random().nextInt(500);
+    try (VectorIndexFixture index = new VectorIndexFixture(random(), dims, atLeast(300), true, random().nextInt(4) != 0)) {
+      IndexSearcher searcher = new IndexSearcher(index.reader);
+      // Uncached: the cache would answer the second look at a segment's filter differently from the first.
+      searcher.setQueryCache(null);
+      for (VectorSimilarity similarity : VectorSimilarity.values()) {
+        for (VectorKernel kernel : kernels()) {
+          float[] q = VectorIndexFixture.randomVector(random(), dims);
+          QueryVector qv = new QueryVector(VectorIndexFixture.FIELD, q, similarity, kernel);
+          Float threshold = random().nextBoolean() ? null : ReferenceScores.thresholdAwayFrom(similarity, q,
+              index.live.values(), similarity == VectorSimilarity.L2 ? (float) Math.sqrt(dims / 1.5) : 0f);
+          Query filter = random().nextBoolean() ? null : new TermQuery(new Term("tag", random().nextBoolean() ? "a" : "b"));
+          Query query = new BoostQuery(new VectorSimilarityQuery(qv, filter, threshold), 0.5f + 3 * random().nextFloat());
+          for (LeafReaderContext leaf : index.reader.leaves()) {
+            // A weight per use, as a search would.
+            ScorerSupplier forBulk = searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE, 1f).scorerSupplier(leaf);
+            if (forBulk == null) {
+              continue;
+            }
+            BulkScorer bulk = forBulk.bulkScorer();
+            BinaryDocValues values = leaf.reader().getBinaryDocValues(VectorIndexFixture.FIELD);
+            boolean inPlace = values instanceof StoredVectorDocValues stored && stored.mapped(kernel) != null;
+            assertEquals("batches exactly where vectors are read in place", inPlace, bulk instanceof VectorSimilarityBulkScorer);
+            Bits live = leaf.reader().getLiveDocs();
+            Map<Integer, Float> batched = new LinkedHashMap<>();
+            RecordingCollector collector = new RecordingCollector(batched);
+            for (int min = 0; min < DocIdSetIterator.NO_MORE_DOCS; ) {
+              int max = random().nextInt(4) == 0 ? DocIdSetIterator.NO_MORE_DOCS : min + 1 + random().nextInt(100);
+              int next = bulk.score(collector, live, min, max);
+              assertTrue(next >= max);
+              min = max;
+            }
+            Map<Integer, Float> oneByOne = new LinkedHashMap<>();
+            Scorer scorer = searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE, 1f).scorerSupplier(leaf).get(Long.MAX_VALUE);
+            DocIdSetIterator it = scorer.iterator();
+            for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+              if (live == null || live.get(doc)) {
+                oneByOne.put(doc, scorer.score());
+              }
+            }
+            assertEquals(qv + " with filter " + filter + ", threshold " + threshold, oneByOne, batched);
+          }
+        }
+      }
+    }
+  }
+
+  /** Records each collected document with its score. */
+  private static final class RecordingCollector implements LeafCollector {
+    private final Map<Integer, Float> scores;
+    private Scorable scorer;
+
+    RecordingCollector(Map<Integer, Float> scores) {
+      this.scores = scores;
+    }
+
+    @Override
+    public void setScorer(Scorable scorer) {
+      this.scorer = scorer;
+    }
+
+    @Override
+    public void collect(int doc) throws IOException {
+      assertNull("collected twice: " + doc, scores.put(doc, scorer.score()));
+    }
   }
 
   private static void assertMatches(IndexSearcher searcher, Query query, Map<String, Double> expected, float boost) throws IOException {
