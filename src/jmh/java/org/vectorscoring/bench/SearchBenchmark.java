@@ -71,6 +71,7 @@ public class SearchBenchmark {
     private QueryBuilder painlessAll;
     private QueryBuilder painlessTenPercent;
     private QueryBuilder queryNewest;
+    private QueryBuilder queryTenDocuments;
     private QueryBuilder scriptNewest;
     private QueryBuilder painlessNewest;
 
@@ -101,6 +102,7 @@ public class SearchBenchmark {
       painlessTenPercent = QueryBuilders.scriptScoreQuery(filter, painless);
       QueryBuilder newest = newestTenPercent();
       queryNewest = new VectorSimilarityQueryBuilder("v", q).filterQuery(newest);
+      queryTenDocuments = new VectorSimilarityQueryBuilder("v", q).filterQuery(QueryBuilders.rangeQuery("seq").gte(docs - 10));
       scriptNewest = QueryBuilders.scriptScoreQuery(newest, script);
       painlessNewest = QueryBuilders.scriptScoreQuery(newest, painless);
       check();
@@ -225,6 +227,16 @@ public class SearchBenchmark {
   @Benchmark
   public SearchResponse queryNewestTenPercent(Searches s) {
     return s.search(s.queryNewest);
+  }
+
+  /**
+   * The same request over only the 10 newest documents: what a search returning 10 hits costs the node whatever it
+   * scores (parsing, search context, reduce, fetching the hits), the part of every ratio to {@link #queryAll} that
+   * scoring cannot change.
+   */
+  @Benchmark
+  public SearchResponse queryTenDocuments(Searches s) {
+    return s.search(s.queryTenDocuments);
   }
 
   @Benchmark

@@ -31,20 +31,29 @@ public final class MappedVectorKernel {
     return kernel.support() instanceof PanamaKernelSupport panama ? new MappedVectorKernel(panama.useFma()) : null;
   }
 
+  // FloatVectors are not passed between methods here: a callee C2 has already compiled on its own may not be inlined,
+  // and then every vector argument is boxed on the heap. Only float results cross a call.
+
   /** Dot product of {@code q} with the {@code q.length} little-endian floats at byte {@code offset} of {@code data}. */
   public float dotProduct(float[] q, MemorySegment data, long offset) {
     int dims = q.length;
-    if (dims < LANES) {
-      return dotTail(q, data, offset, 0, 0f);
-    }
-    FloatVector acc0 = FloatVector.zero(FLOATS);
-    FloatVector acc1 = FloatVector.zero(FLOATS);
     int i = 0;
-    for (int bound = dims - 2 * LANES; i <= bound; i += 2 * LANES) {
-      acc0 = fma(FloatVector.fromArray(FLOATS, q, i), stored(data, offset, i), acc0);
-      acc1 = fma(FloatVector.fromArray(FLOATS, q, i + LANES), stored(data, offset, i + LANES), acc1);
+    float sum = 0;
+    if (dims >= LANES) {
+      FloatVector acc0 = FloatVector.zero(FLOATS);
+      FloatVector acc1 = FloatVector.zero(FLOATS);
+      for (int bound = dims - 2 * LANES; i <= bound; i += 2 * LANES) {
+        acc0 = fma(FloatVector.fromArray(FLOATS, q, i), stored(data, offset, i), acc0);
+        acc1 = fma(FloatVector.fromArray(FLOATS, q, i + LANES), stored(data, offset, i + LANES), acc1);
+      }
+      // What is left is under two vectors: at most one more step.
+      if (i < FLOATS.loopBound(dims)) {
+        acc0 = fma(FloatVector.fromArray(FLOATS, q, i), stored(data, offset, i), acc0);
+        i += LANES;
+      }
+      sum = PanamaKernelSupport.sumLanes(acc0.add(acc1));
     }
-    return dotFinish(q, data, offset, i, acc0, acc1);
+    return dotTail(q, data, offset, i, sum);
   }
 
   /**
@@ -76,20 +85,21 @@ public final class MappedVectorKernel {
       d0 = fma(q0, stored(data, o3, i), d0);
       d1 = fma(q1, stored(data, o3, i + LANES), d1);
     }
-    out[at] = dotFinish(q, data, o0, i, a0, a1);
-    out[at + 1] = dotFinish(q, data, o1, i, b0, b1);
-    out[at + 2] = dotFinish(q, data, o2, i, c0, c1);
-    out[at + 3] = dotFinish(q, data, o3, i, d0, d1);
-  }
-
-  /** The dot product's last steps from dimension {@code i}: what is left of a vector, the lane sum, the scalar tail. */
-  private float dotFinish(float[] q, MemorySegment data, long offset, int i, FloatVector acc0, FloatVector acc1) {
-    for (int bound = FLOATS.loopBound(q.length); i < bound; i += LANES) {
-      acc0 = fma(FloatVector.fromArray(FLOATS, q, i), stored(data, offset, i), acc0);
+    if (i < FLOATS.loopBound(dims)) {
+      FloatVector q0 = FloatVector.fromArray(FLOATS, q, i);
+      a0 = fma(q0, stored(data, o0, i), a0);
+      b0 = fma(q0, stored(data, o1, i), b0);
+      c0 = fma(q0, stored(data, o2, i), c0);
+      d0 = fma(q0, stored(data, o3, i), d0);
+      i += LANES;
     }
-    return dotTail(q, data, offset, i, PanamaKernelSupport.sumLanes(acc0.add(acc1)));
+    out[at] = dotTail(q, data, o0, i, PanamaKernelSupport.sumLanes(a0.add(a1)));
+    out[at + 1] = dotTail(q, data, o1, i, PanamaKernelSupport.sumLanes(b0.add(b1)));
+    out[at + 2] = dotTail(q, data, o2, i, PanamaKernelSupport.sumLanes(c0.add(c1)));
+    out[at + 3] = dotTail(q, data, o3, i, PanamaKernelSupport.sumLanes(d0.add(d1)));
   }
 
+  /** The scalar tail of a dot product: {@code sum} plus the products from dimension {@code i} on. */
   private float dotTail(float[] q, MemorySegment data, long offset, int i, float sum) {
     for (; i < q.length; i++) {
       sum += q[i] * floatAt(data, offset, i);
@@ -100,19 +110,25 @@ public final class MappedVectorKernel {
   /** Squared Euclidean distance of {@code q} to the stored vector at byte {@code offset}, as {@link #dotProduct} reads it. */
   public float squaredDistance(float[] q, MemorySegment data, long offset) {
     int dims = q.length;
-    if (dims < LANES) {
-      return distanceTail(q, data, offset, 0, 0f);
-    }
-    FloatVector acc0 = FloatVector.zero(FLOATS);
-    FloatVector acc1 = FloatVector.zero(FLOATS);
     int i = 0;
-    for (int bound = dims - 2 * LANES; i <= bound; i += 2 * LANES) {
-      FloatVector d0 = FloatVector.fromArray(FLOATS, q, i).sub(stored(data, offset, i));
-      FloatVector d1 = FloatVector.fromArray(FLOATS, q, i + LANES).sub(stored(data, offset, i + LANES));
-      acc0 = fma(d0, d0, acc0);
-      acc1 = fma(d1, d1, acc1);
+    float sum = 0;
+    if (dims >= LANES) {
+      FloatVector acc0 = FloatVector.zero(FLOATS);
+      FloatVector acc1 = FloatVector.zero(FLOATS);
+      for (int bound = dims - 2 * LANES; i <= bound; i += 2 * LANES) {
+        FloatVector d0 = FloatVector.fromArray(FLOATS, q, i).sub(stored(data, offset, i));
+        FloatVector d1 = FloatVector.fromArray(FLOATS, q, i + LANES).sub(stored(data, offset, i + LANES));
+        acc0 = fma(d0, d0, acc0);
+        acc1 = fma(d1, d1, acc1);
+      }
+      if (i < FLOATS.loopBound(dims)) {
+        FloatVector d = FloatVector.fromArray(FLOATS, q, i).sub(stored(data, offset, i));
+        acc0 = fma(d, d, acc0);
+        i += LANES;
+      }
+      sum = PanamaKernelSupport.sumLanes(acc0.add(acc1));
     }
-    return distanceFinish(q, data, offset, i, acc0, acc1);
+    return distanceTail(q, data, offset, i, sum);
   }
 
   /** {@link #squaredDistance} to four stored vectors at once, as {@link #dotProducts} reads them. */
@@ -147,20 +163,25 @@ public final class MappedVectorKernel {
       d0 = fma(x0, x0, d0);
       d1 = fma(x1, x1, d1);
     }
-    out[at] = distanceFinish(q, data, o0, i, a0, a1);
-    out[at + 1] = distanceFinish(q, data, o1, i, b0, b1);
-    out[at + 2] = distanceFinish(q, data, o2, i, c0, c1);
-    out[at + 3] = distanceFinish(q, data, o3, i, d0, d1);
-  }
-
-  private float distanceFinish(float[] q, MemorySegment data, long offset, int i, FloatVector acc0, FloatVector acc1) {
-    for (int bound = FLOATS.loopBound(q.length); i < bound; i += LANES) {
-      FloatVector d = FloatVector.fromArray(FLOATS, q, i).sub(stored(data, offset, i));
-      acc0 = fma(d, d, acc0);
+    if (i < FLOATS.loopBound(dims)) {
+      FloatVector q0 = FloatVector.fromArray(FLOATS, q, i);
+      FloatVector x = q0.sub(stored(data, o0, i));
+      a0 = fma(x, x, a0);
+      x = q0.sub(stored(data, o1, i));
+      b0 = fma(x, x, b0);
+      x = q0.sub(stored(data, o2, i));
+      c0 = fma(x, x, c0);
+      x = q0.sub(stored(data, o3, i));
+      d0 = fma(x, x, d0);
+      i += LANES;
     }
-    return distanceTail(q, data, offset, i, PanamaKernelSupport.sumLanes(acc0.add(acc1)));
+    out[at] = distanceTail(q, data, o0, i, PanamaKernelSupport.sumLanes(a0.add(a1)));
+    out[at + 1] = distanceTail(q, data, o1, i, PanamaKernelSupport.sumLanes(b0.add(b1)));
+    out[at + 2] = distanceTail(q, data, o2, i, PanamaKernelSupport.sumLanes(c0.add(c1)));
+    out[at + 3] = distanceTail(q, data, o3, i, PanamaKernelSupport.sumLanes(d0.add(d1)));
   }
 
+  /** The scalar tail of a squared distance: {@code sum} plus the squared differences from dimension {@code i} on. */
   private float distanceTail(float[] q, MemorySegment data, long offset, int i, float sum) {
     for (; i < q.length; i++) {
       float d = q[i] - floatAt(data, offset, i);
