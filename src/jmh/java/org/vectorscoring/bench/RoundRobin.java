@@ -58,7 +58,14 @@ public final class RoundRobin {
       System.exit(2);
     }
     String name = args[0].contains(".") ? args[0] : RoundRobin.class.getPackageName() + "." + args[0];
-    new RoundRobin(params).run(Class.forName(name), methods, rounds, millis * 1_000_000);
+    try {
+      new RoundRobin(params).run(Class.forName(name), methods, rounds, millis * 1_000_000);
+    } catch (Throwable t) {
+      // A node a failed setup started may leave threads behind that would keep this JVM, and its data lock, alive.
+      t.printStackTrace();
+      System.exit(1);
+    }
+    System.exit(0);
   }
 
   private void run(Class<?> benchmark, List<String> names, int rounds, long nanosPerTurn) throws Exception {
