@@ -135,7 +135,7 @@ public abstract class RealNodeTestBase extends LuceneTestCase {
     return XContentHelper.convertToMap(JsonXContent.jsonXContent, body, true);
   }
 
-  private static String body(Response response) throws IOException {
+  protected static String body(Response response) throws IOException {
     return response.getEntity() == null ? "" : new String(response.getEntity().getContent().readAllBytes(), StandardCharsets.UTF_8);
   }
 
