@@ -14,6 +14,7 @@ import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.XContentFactory;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.index.query.functionscore.ScoreFunctionBuilders;
@@ -187,6 +188,29 @@ public class ScriptScoringIT extends OpenSearchIntegTestCase {
       list.add(x);
     }
     return list;
+  }
+
+  /**
+   * Documents without a vector in between, skipped with Elasticsearch's idiom: the function and {@code doc['v']} position
+   * the same doc values, in either order, on every document, however sparse the ones that have a vector.
+   */
+  public void testPainlessFunctionsBesideDocAccessOverSparseVectors() throws IOException {
+    indexRandomDocuments();
+    int without = randomIntBetween(5, 40);
+    for (int i = 0; i < without; i++) {
+      client().prepareIndex(INDEX).setId("none-" + i).setSource("{}", XContentType.JSON).get();
+    }
+    refresh(INDEX);
+    float[] q = queryVector();
+    Script script = new Script(ScriptType.INLINE, "painless", "doc['v'].size() == 0 ? 0 : cosineSimilarity(params.query_vector, 'v') "
+        + "+ 1.0 + 0 * doc['v'].magnitude", Map.of("query_vector", asList(q)));
+    Map<String, Double> expected = new HashMap<>();
+    vectors.forEach((id, v) -> expected.put(id, ReferenceScores.similarity(VectorSimilarity.COSINE, q, v) + 1));
+    for (int i = 0; i < without; i++) {
+      expected.put("none-" + i, 0.0);
+    }
+    assertScores(client().prepareSearch(INDEX).setQuery(QueryBuilders.scriptScoreQuery(QueryBuilders.matchAllQuery(), script))
+        .setSize(expected.size()).get(), expected);
   }
 
   private SearchResponse search(QueryBuilder query) {
