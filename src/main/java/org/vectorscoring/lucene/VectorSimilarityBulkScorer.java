@@ -12,13 +12,14 @@ import org.apache.lucene.util.Bits;
  * and where their vectors lie from the iterator, scores them together ({@link QueryVector#similarities}), then hands
  * them to the collector. Reading scattered vectors four at a time overlaps their cache misses (a random 10% filter
  * costs about 0.7× the one-by-one read), and iterating, counting and collecting leave the loop that reads vectors.
- * Scores are bit for bit the scorer's.
+ * Scores are bit for bit the scorer's. A collector's competitive iterator is not used: every match is scored, as
+ * when sorting by a field with a threshold set (correct, but without the skipping the per-document scorer allows).
  */
 final class VectorSimilarityBulkScorer extends BulkScorer {
 
   /**
-   * Documents per batch: many groups of four, while the arrays stay in L1 and a cosine's stored norms, read after the
-   * batch's dot products, still sit in the cache lines those just loaded (192 KB of vectors at 768 dims).
+   * Documents per batch: many groups of four, with small arrays, and a cosine's stored norms, read after the batch's dot
+   * products, most likely still in L2 (192 KB of vectors at 768 dims).
    */
   static final int BATCH = 64;
 
@@ -32,6 +33,7 @@ final class VectorSimilarityBulkScorer extends BulkScorer {
   private final int[] docs = new int[BATCH];
   private final long[] offsets = new long[BATCH];
   private final float[] similarities = new float[BATCH];
+  private final BatchScore score = new BatchScore();
 
   /**
    * @param matches the documents to score, positioned with {@code vectors} on each (the filter's conjunction with the
@@ -50,7 +52,6 @@ final class VectorSimilarityBulkScorer extends BulkScorer {
 
   @Override
   public int score(LeafCollector collector, Bits acceptDocs, int min, int max) throws IOException {
-    BatchScore score = new BatchScore();
     collector.setScorer(score);
     int doc = matches.docID();
     if (doc < min) {

@@ -25,8 +25,9 @@ import org.apache.lucene.search.Weight;
 /**
  * Scores every document that has a vector (and matches the optional filter) by its exact similarity to a query
  * vector: brute force, no approximation. The filter drives the iteration, so the cost is proportional to the
- * documents it matches. An optional threshold on the raw similarity drops documents below it. Searched on its own, a
- * segment whose vectors are read in place is scored in batches ({@link VectorSimilarityBulkScorer}).
+ * documents it matches. An optional threshold on the raw similarity drops documents below it. Where Lucene asks it for a
+ * bulk scorer (as a search's query or rescore query, and wherever a wrapping query passes that on), a segment whose
+ * vectors are read in place is scored in batches ({@link VectorSimilarityBulkScorer}).
  */
 public final class VectorSimilarityQuery extends Query {
 

@@ -31,8 +31,8 @@ public final class MappedVectorKernel {
     return kernel.support() instanceof PanamaKernelSupport panama ? new MappedVectorKernel(panama.useFma()) : null;
   }
 
-  // FloatVectors are not passed between methods here: a callee C2 has already compiled on its own may not be inlined,
-  // and then every vector argument is boxed on the heap. Only float results cross a call.
+  // No FloatVector is passed to a method of any size here (only to the two-line fma and stored, always inlined): a
+  // callee C2 has already compiled on its own may not be inlined, and then every vector argument is boxed on the heap.
 
   /** Dot product of {@code q} with the {@code q.length} little-endian floats at byte {@code offset} of {@code data}. */
   public float dotProduct(float[] q, MemorySegment data, long offset) {

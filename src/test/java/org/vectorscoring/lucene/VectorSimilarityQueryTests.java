@@ -232,32 +232,37 @@ public class VectorSimilarityQueryTests extends LuceneTestCase {
               index.live.values(), similarity == VectorSimilarity.L2 ? (float) Math.sqrt(dims / 1.5) : 0f);
           Query filter = random().nextBoolean() ? null : new TermQuery(new Term("tag", random().nextBoolean() ? "a" : "b"));
           Query query = new BoostQuery(new VectorSimilarityQuery(qv, filter, threshold), 0.5f + 3 * random().nextFloat());
+          // Without scores, only a threshold makes the query compute anything per document, and so batch.
+          ScoreMode scoreMode = random().nextBoolean() ? ScoreMode.COMPLETE : ScoreMode.COMPLETE_NO_SCORES;
+          boolean batches = scoreMode.needsScores() || threshold != null;
           for (LeafReaderContext leaf : index.reader.leaves()) {
             // A weight per use, as a search would.
-            ScorerSupplier forBulk = searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE, 1f).scorerSupplier(leaf);
+            ScorerSupplier forBulk = searcher.createWeight(searcher.rewrite(query), scoreMode, 1f).scorerSupplier(leaf);
             if (forBulk == null) {
               continue;
             }
             BulkScorer bulk = forBulk.bulkScorer();
             BinaryDocValues values = leaf.reader().getBinaryDocValues(VectorIndexFixture.FIELD);
             boolean inPlace = values instanceof StoredVectorDocValues stored && stored.mapped(kernel) != null;
-            assertEquals("batches exactly where vectors are read in place", inPlace, bulk instanceof VectorSimilarityBulkScorer);
+            assertEquals("batches exactly where vectors are read in place", inPlace && batches, bulk instanceof VectorSimilarityBulkScorer);
             Bits live = leaf.reader().getLiveDocs();
-            Map<Integer, Float> batched = new LinkedHashMap<>();
-            RecordingCollector collector = new RecordingCollector(batched);
-            for (int min = 0; min < DocIdSetIterator.NO_MORE_DOCS; ) {
-              int max = random().nextInt(4) == 0 ? DocIdSetIterator.NO_MORE_DOCS : min + 1 + random().nextInt(100);
-              int next = bulk.score(collector, live, min, max);
-              assertTrue(next >= max);
-              min = max;
-            }
             Map<Integer, Float> oneByOne = new LinkedHashMap<>();
-            Scorer scorer = searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE, 1f).scorerSupplier(leaf).get(Long.MAX_VALUE);
+            Scorer scorer = searcher.createWeight(searcher.rewrite(query), scoreMode, 1f).scorerSupplier(leaf).get(Long.MAX_VALUE);
             DocIdSetIterator it = scorer.iterator();
             for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
               if (live == null || live.get(doc)) {
                 oneByOne.put(doc, scorer.score());
               }
+            }
+            Map<Integer, Float> batched = new LinkedHashMap<>();
+            RecordingCollector collector = new RecordingCollector(batched);
+            for (int min = 0; min < DocIdSetIterator.NO_MORE_DOCS; ) {
+              int max = random().nextInt(4) == 0 ? DocIdSetIterator.NO_MORE_DOCS : min + 1 + random().nextInt(100);
+              int next = bulk.score(collector, live, min, max);
+              // At or past max, and no further than the next document it would collect.
+              int firstCollectable = oneByOne.keySet().stream().filter(d -> d >= max).findFirst().orElse(DocIdSetIterator.NO_MORE_DOCS);
+              assertTrue(next + " for [" + min + ", " + max + "), next collectable " + firstCollectable, next >= max && next <= firstCollectable);
+              min = max;
             }
             assertEquals(qv + " with filter " + filter + ", threshold " + threshold, oneByOne, batched);
           }

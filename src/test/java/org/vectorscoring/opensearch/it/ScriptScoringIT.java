@@ -211,6 +211,13 @@ public class ScriptScoringIT extends OpenSearchIntegTestCase {
     }
     assertScores(client().prepareSearch(INDEX).setQuery(QueryBuilders.scriptScoreQuery(QueryBuilders.matchAllQuery(), script))
         .setSize(expected.size()).get(), expected);
+    // The function alone, over only the documents with a vector, scattered among those without.
+    Script alone = new Script(ScriptType.INLINE, "painless", "cosineSimilarity(params.query_vector, 'v') + 1.0",
+        Map.of("query_vector", asList(q)));
+    Map<String, Double> withVector = new HashMap<>();
+    vectors.forEach((id, v) -> withVector.put(id, ReferenceScores.similarity(VectorSimilarity.COSINE, q, v) + 1));
+    assertScores(client().prepareSearch(INDEX).setQuery(QueryBuilders.scriptScoreQuery(QueryBuilders.existsQuery("v"), alone))
+        .setSize(expected.size()).get(), withVector);
   }
 
   private SearchResponse search(QueryBuilder query) {
