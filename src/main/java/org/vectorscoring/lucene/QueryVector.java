@@ -85,11 +85,7 @@ public final class QueryVector {
       if (mapped != null) {
         checkLength(stored.valueLength());
         long offset = stored.valueOffset();
-        return switch (similarity) {
-          case COSINE -> VectorKernel.cosine(mapped.dotProduct(vector, offset), norm, mapped.norm(offset, vector.length));
-          case DOT_PRODUCT -> mapped.dotProduct(vector, offset);
-          case L2 -> (float) Math.sqrt(mapped.squaredDistance(vector, offset));
-        };
+        return fromProduct(product(mapped, offset), mapped, offset);
       }
     }
     return similarity(values.binaryValue());
@@ -112,7 +108,7 @@ public final class QueryVector {
       long o3 = offsets[i + 3];
       if (o3 - o0 == 3L * storedLength) {
         for (int k = i; k < i + 4; k++) {
-          out[k] = similarity == VectorSimilarity.L2 ? mapped.squaredDistance(vector, offsets[k]) : mapped.dotProduct(vector, offsets[k]);
+          out[k] = product(mapped, offsets[k]);
         }
       } else if (similarity == VectorSimilarity.L2) {
         mapped.squaredDistances(vector, o0, offsets[i + 1], offsets[i + 2], o3, out, i);
@@ -121,22 +117,25 @@ public final class QueryVector {
       }
     }
     for (; i < count; i++) {
-      out[i] = similarity == VectorSimilarity.L2 ? mapped.squaredDistance(vector, offsets[i]) : mapped.dotProduct(vector, offsets[i]);
+      out[i] = product(mapped, offsets[i]);
     }
-    // What each similarity makes of the dot product or squared distance, in the order similarity(BinaryDocValues) does.
-    switch (similarity) {
-      case COSINE -> {
-        for (int k = 0; k < count; k++) {
-          out[k] = VectorKernel.cosine(out[k], norm, mapped.norm(offsets[k], vector.length));
-        }
-      }
-      case L2 -> {
-        for (int k = 0; k < count; k++) {
-          out[k] = (float) Math.sqrt(out[k]);
-        }
-      }
-      case DOT_PRODUCT -> { }
+    for (int k = 0; k < count; k++) {
+      out[k] = fromProduct(out[k], mapped, offsets[k]);
     }
+  }
+
+  /** What a similarity starts from, for the stored vector at {@code offset}: the squared distance for l2, else the dot product. */
+  private float product(MappedVectors mapped, long offset) {
+    return similarity == VectorSimilarity.L2 ? mapped.squaredDistance(vector, offset) : mapped.dotProduct(vector, offset);
+  }
+
+  /** The raw similarity from {@link #product}: cosine divides by the two norms, l2 takes the root. */
+  private float fromProduct(float product, MappedVectors mapped, long offset) {
+    return switch (similarity) {
+      case COSINE -> VectorKernel.cosine(product, norm, mapped.norm(offset, vector.length));
+      case DOT_PRODUCT -> product;
+      case L2 -> (float) Math.sqrt(product);
+    };
   }
 
   /** Checks a stored vector's length in bytes against the query's dims, and counts it as scored. */
