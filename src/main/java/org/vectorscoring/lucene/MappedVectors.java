@@ -57,6 +57,15 @@ abstract class MappedVectors {
   abstract float squaredDistance(float[] q, long offset);
 
   /**
+   * {@link #dotProduct} with the {@code count} stored vectors {@code stride} bytes apart from byte {@code offset}, into
+   * {@code out[at..at + count)}: the same bits, in one loop over vectors that lie back to back.
+   */
+  abstract void dotProductsInRow(float[] q, long offset, int stride, int count, float[] out, int at);
+
+  /** {@link #squaredDistance} to the {@code count} stored vectors from byte {@code offset}, as {@link #dotProductsInRow}. */
+  abstract void squaredDistancesInRow(float[] q, long offset, int stride, int count, float[] out, int at);
+
+  /**
    * {@link #dotProduct} with the four stored vectors at byte offsets {@code o0..o3}, into {@code out[at..at + 3]}: the
    * same bits, with the four vectors' reads in flight together.
    */

@@ -94,30 +94,37 @@ public final class QueryVector {
   /**
    * The raw similarities of this query vector to the {@code count} stored vectors at byte {@code offsets} (ascending)
    * of {@code mapped}, each {@code storedLength} bytes long, into {@code out}: bit for bit what
-   * {@link #similarity(BinaryDocValues)} gives each. Vectors that lie four in a row are read one by one, as they
-   * stream; others four at a time ({@link MappedVectors#dotProducts}), so their cache misses overlap.
+   * {@link #similarity(BinaryDocValues)} gives each. Four or more vectors that lie back to back are read in one loop
+   * ({@link MappedVectors#dotProductsInRow}), as they stream; others four at a time
+   * ({@link MappedVectors#dotProducts}), so that their cache misses overlap.
    */
   void similarities(MappedVectors mapped, int storedLength, long[] offsets, int count, float[] out) {
     if (count == 0) {
       return;
     }
     checkLength(storedLength, count);
+    boolean l2 = similarity == VectorSimilarity.L2;
     int i = 0;
-    for (; i + 3 < count; i += 4) {
-      long o0 = offsets[i];
-      long o3 = offsets[i + 3];
-      if (o3 - o0 == 3L * storedLength) {
-        for (int k = i; k < i + 4; k++) {
-          out[k] = product(mapped, offsets[k]);
-        }
-      } else if (similarity == VectorSimilarity.L2) {
-        mapped.squaredDistances(vector, o0, offsets[i + 1], offsets[i + 2], o3, out, i);
-      } else {
-        mapped.dotProducts(vector, o0, offsets[i + 1], offsets[i + 2], o3, out, i);
+    while (i < count) {
+      int run = 1;
+      while (i + run < count && offsets[i + run] - offsets[i + run - 1] == storedLength) {
+        run++;
       }
-    }
-    for (; i < count; i++) {
-      out[i] = product(mapped, offsets[i]);
+      if (run < 4 && i + 4 <= count) {
+        if (l2) {
+          mapped.squaredDistances(vector, offsets[i], offsets[i + 1], offsets[i + 2], offsets[i + 3], out, i);
+        } else {
+          mapped.dotProducts(vector, offsets[i], offsets[i + 1], offsets[i + 2], offsets[i + 3], out, i);
+        }
+        i += 4;
+      } else {
+        if (l2) {
+          mapped.squaredDistancesInRow(vector, offsets[i], storedLength, run, out, i);
+        } else {
+          mapped.dotProductsInRow(vector, offsets[i], storedLength, run, out, i);
+        }
+        i += run;
+      }
     }
     for (int k = 0; k < count; k++) {
       out[k] = fromProduct(out[k], mapped, offsets[k]);

@@ -57,10 +57,40 @@ public final class MappedVectorKernel {
   }
 
   /**
+   * {@link #dotProduct} of {@code q} with {@code count} stored vectors {@code stride} bytes apart from byte
+   * {@code offset} (vectors that lie back to back), into {@code out[at..at + count)}: the same loop per vector, without
+   * a call per vector (3-6% of a pass over all documents at 384 dimensions, none at 768). A single vector keeps its own
+   * copy of the loop: routed through this one, the per-document scorer ran up to 15% slower.
+   */
+  public void dotProductsInRow(float[] q, MemorySegment data, long offset, long stride, int count, float[] out, int at) {
+    int dims = q.length;
+    for (int v = 0; v < count; v++, offset += stride) {
+      int i = 0;
+      float sum = 0;
+      if (dims >= LANES) {
+        FloatVector acc0 = FloatVector.zero(FLOATS);
+        FloatVector acc1 = FloatVector.zero(FLOATS);
+        for (int bound = dims - 2 * LANES; i <= bound; i += 2 * LANES) {
+          acc0 = fma(FloatVector.fromArray(FLOATS, q, i), stored(data, offset, i), acc0);
+          acc1 = fma(FloatVector.fromArray(FLOATS, q, i + LANES), stored(data, offset, i + LANES), acc1);
+        }
+        // What is left is under two vectors: at most one more step.
+        if (i < FLOATS.loopBound(dims)) {
+          acc0 = fma(FloatVector.fromArray(FLOATS, q, i), stored(data, offset, i), acc0);
+          i += LANES;
+        }
+        sum = PanamaKernelSupport.sumLanes(acc0.add(acc1));
+      }
+      out[at + v] = dotTail(q, data, offset, i, sum);
+    }
+  }
+
+  /**
    * {@link #dotProduct} of {@code q} with the four stored vectors at byte offsets {@code o0..o3}, into
    * {@code out[at..at + 3]}, bit for bit as four calls would give. Four vectors' loads in one loop keep four streams of
    * cache misses in flight: for vectors scattered over the file (a filter's matches) that took 0.7× the time of one
-   * after the other, while vectors that lie back to back already stream and are better read one by one.
+   * after the other, while vectors that lie back to back already stream and are better read in a row
+   * ({@link #dotProductsInRow}).
    */
   public void dotProducts(float[] q, MemorySegment data, long o0, long o1, long o2, long o3, float[] out, int at) {
     int dims = q.length;
@@ -129,6 +159,33 @@ public final class MappedVectorKernel {
       sum = PanamaKernelSupport.sumLanes(acc0.add(acc1));
     }
     return distanceTail(q, data, offset, i, sum);
+  }
+
+  /** {@link #squaredDistance} to {@code count} stored vectors that lie back to back, as {@link #dotProductsInRow}. */
+  public void squaredDistancesInRow(float[] q, MemorySegment data, long offset, long stride, int count, float[] out,
+      int at) {
+    int dims = q.length;
+    for (int v = 0; v < count; v++, offset += stride) {
+      int i = 0;
+      float sum = 0;
+      if (dims >= LANES) {
+        FloatVector acc0 = FloatVector.zero(FLOATS);
+        FloatVector acc1 = FloatVector.zero(FLOATS);
+        for (int bound = dims - 2 * LANES; i <= bound; i += 2 * LANES) {
+          FloatVector d0 = FloatVector.fromArray(FLOATS, q, i).sub(stored(data, offset, i));
+          FloatVector d1 = FloatVector.fromArray(FLOATS, q, i + LANES).sub(stored(data, offset, i + LANES));
+          acc0 = fma(d0, d0, acc0);
+          acc1 = fma(d1, d1, acc1);
+        }
+        if (i < FLOATS.loopBound(dims)) {
+          FloatVector d = FloatVector.fromArray(FLOATS, q, i).sub(stored(data, offset, i));
+          acc0 = fma(d, d, acc0);
+          i += LANES;
+        }
+        sum = PanamaKernelSupport.sumLanes(acc0.add(acc1));
+      }
+      out[at + v] = distanceTail(q, data, offset, i, sum);
+    }
   }
 
   /** {@link #squaredDistance} to four stored vectors at once, as {@link #dotProducts} reads them. */

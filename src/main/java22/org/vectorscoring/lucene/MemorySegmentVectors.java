@@ -45,6 +45,16 @@ final class MemorySegmentVectors extends MappedVectors {
   }
 
   @Override
+  void dotProductsInRow(float[] q, long offset, int stride, int count, float[] out, int at) {
+    kernel.dotProductsInRow(q, data, offset, stride, count, out, at);
+  }
+
+  @Override
+  void squaredDistancesInRow(float[] q, long offset, int stride, int count, float[] out, int at) {
+    kernel.squaredDistancesInRow(q, data, offset, stride, count, out, at);
+  }
+
+  @Override
   void dotProducts(float[] q, long o0, long o1, long o2, long o3, float[] out, int at) {
     kernel.dotProducts(q, data, o0, o1, o2, o3, out, at);
   }

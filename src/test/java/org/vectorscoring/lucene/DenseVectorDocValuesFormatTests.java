@@ -173,8 +173,9 @@ public class DenseVectorDocValuesFormatTests extends LuceneTestCase {
   }
 
   /**
-   * Batches of vectors scored together ({@link QueryVector#similarities}: four at a time where they are scattered, one
-   * by one where four lie in a row) give each the bits it gets alone, over random subsets from dense to sparse.
+   * Batches of vectors scored together ({@link QueryVector#similarities}: four at a time where they are scattered, in
+   * one loop where four or more lie in a row) give each the bits it gets alone, over random subsets from dense to
+   * sparse.
    */
   private static void checkBatches(MappedVectors mapped, int dims, List<QueryVector> queries, List<Long> offsets,
       List<float[]> expected) {
