@@ -17,6 +17,8 @@ import org.opensearch.common.settings.Settings;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.http.HttpServerTransport;
 import org.opensearch.index.IndexNotFoundException;
+import org.opensearch.index.shard.IndexShard;
+import org.opensearch.indices.IndicesService;
 import org.opensearch.node.InternalSettingsPreparer;
 import org.opensearch.node.Node;
 import org.opensearch.node.NodeValidationException;
@@ -78,6 +80,12 @@ final class BenchNode implements Closeable {
   /** The node client: requests go in and out as Java objects, with no HTTP and no JSON. */
   Client client() {
     return node.client();
+  }
+
+  /** Shard 0 of {@code index} on this node. */
+  IndexShard shard(String index) {
+    IndicesService indices = node.injector().getInstance(IndicesService.class);
+    return indices.indexServiceSafe(indices.clusterService().state().metadata().index(index).getIndex()).getShard(0);
   }
 
   /** Where the node answers HTTP. */

@@ -1,6 +1,7 @@
 package org.vectorscoring.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.concurrent.TimeUnit;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
 import org.opensearch.action.bulk.BulkRequestBuilder;
 import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.index.IndexRequest;
@@ -15,6 +19,7 @@ import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.XContentFactory;
+import org.opensearch.index.engine.Engine;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.script.Script;
@@ -36,6 +41,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.vectorscoring.kernel.VectorKernel;
+import org.vectorscoring.lucene.QueryVector;
+import org.vectorscoring.lucene.VectorSimilarity;
+import org.vectorscoring.lucene.VectorSimilarityQuery;
 import org.vectorscoring.opensearch.query.VectorSimilarityQueryBuilder;
 
 /**
@@ -43,7 +51,8 @@ import org.vectorscoring.opensearch.query.VectorSimilarityQueryBuilder;
  * benchmark JVM, each search sent through the node client (no HTTP, no JSON). The {@code vector_similarity} query,
  * {@code script_score} with the {@code vector_scoring} engine and with Painless's {@code cosineSimilarity}, each over
  * all documents, over a random 10% and over the newest 10% (a range on the indexing order, as a recent time window
- * selects), and in the same run the streaming floor over as many stored bytes.
+ * selects), and in the same run the streaming floor over as many stored bytes. The same Lucene queries on the shard's
+ * own searcher, without a request around them, show what the node adds.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -74,6 +83,9 @@ public class SearchBenchmark {
     private QueryBuilder queryTenDocuments;
     private QueryBuilder scriptNewest;
     private QueryBuilder painlessNewest;
+    private Engine.Searcher shardSearcher;
+    private VectorSimilarityQuery luceneAll;
+    private VectorSimilarityQuery luceneTenPercent;
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
@@ -105,6 +117,10 @@ public class SearchBenchmark {
       queryTenDocuments = new VectorSimilarityQueryBuilder("v", q).filterQuery(QueryBuilders.rangeQuery("seq").gte(docs - 10));
       scriptNewest = QueryBuilders.scriptScoreQuery(newest, script);
       painlessNewest = QueryBuilders.scriptScoreQuery(newest, painless);
+      shardSearcher = node.shard(index).acquireSearcher("bench");
+      QueryVector luceneVector = new QueryVector("v", q, VectorSimilarity.COSINE, VectorKernel.best());
+      luceneAll = new VectorSimilarityQuery(luceneVector);
+      luceneTenPercent = new VectorSimilarityQuery(luceneVector, new TermQuery(new Term("tag", BenchCorpus.FILTER_TAG)), null);
       check();
     }
 
@@ -160,6 +176,29 @@ public class SearchBenchmark {
       sameTopDocuments(search(queryAll), search(scriptAll), search(painlessAll));
       sameTopDocuments(search(queryTenPercent), search(scriptTenPercent), search(painlessTenPercent));
       sameTopDocuments(search(queryNewest), search(scriptNewest), search(painlessNewest));
+      sameTopDocuments(search(queryAll), searchShard(luceneAll));
+      sameTopDocuments(search(queryTenPercent), searchShard(luceneTenPercent));
+    }
+
+    TopDocs searchShard(VectorSimilarityQuery query) {
+      try {
+        return shardSearcher.search(query, 10);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** The request and the query on the shard's own searcher must score the same top 10, bit for bit. */
+    private static void sameTopDocuments(SearchResponse response, TopDocs shard) {
+      SearchHit[] hits = response.getHits().getHits();
+      boolean same = hits.length == shard.scoreDocs.length;
+      for (int i = 0; same && i < hits.length; i++) {
+        same = Float.compare(hits[i].getScore(), shard.scoreDocs[i].score) == 0;
+      }
+      if (same == false) {
+        throw new IllegalStateException("the request and the shard's searcher disagree on the top 10: " + Arrays.toString(hits)
+            + " and " + Arrays.toString(shard.scoreDocs));
+      }
     }
 
     /** The last tenth of the documents in indexing order: they were flushed together, so they lie together. */
@@ -188,6 +227,7 @@ public class SearchBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+      shardSearcher.close();
       node.close();
     }
   }
@@ -236,6 +276,32 @@ public class SearchBenchmark {
    */
   @Benchmark
   public SearchResponse queryTenDocuments(Searches s) {
+    return s.search(s.queryTenDocuments);
+  }
+
+  /**
+   * The same Lucene query as {@link #queryAll} on the shard's own searcher, without the request around it: what the
+   * node adds to scoring, and whether its index scores as the Lucene-level benchmark's does.
+   */
+  @Benchmark
+  public TopDocs luceneAllOnShard(Searches s) {
+    return s.searchShard(s.luceneAll);
+  }
+
+  /** The same Lucene query as {@link #queryTenPercent} on the shard's own searcher. */
+  @Benchmark
+  public TopDocs luceneTenPercentOnShard(Searches s) {
+    return s.searchShard(s.luceneTenPercent);
+  }
+
+  /**
+   * {@link #luceneAllOnShard}, then the request of {@link #queryTenDocuments}: a pass over every vector streams through
+   * and evicts every cache, so the request that follows runs its code and data cold. Less the pass, this is what a
+   * request costs around a full pass, which {@link #queryTenDocuments} alone, run hot, understates.
+   */
+  @Benchmark
+  public SearchResponse queryTenDocumentsAfterPass(Searches s) {
+    s.searchShard(s.luceneAll);
     return s.search(s.queryTenDocuments);
   }
 
