@@ -12,8 +12,8 @@ import org.apache.lucene.util.Bits;
  * and where their vectors lie from the iterator, scores them together ({@link QueryVector#similarities}), then hands
  * them to the collector. Reading scattered vectors four at a time overlaps their cache misses (a random 10% filter
  * costs about 0.7× the one-by-one read), and iterating, counting and collecting leave the loop that reads vectors.
- * Scores are bit for bit the scorer's. A collector's competitive iterator is not used: every match is scored, as
- * when sorting by a field with a threshold set (correct, but without the skipping the per-document scorer allows).
+ * Scores are bit for bit the scorer's. Documents a collector's competitive iterator rules out (a sort on a field
+ * whose queue is full) are skipped before their vectors are read, as Lucene's default bulk scorer skips them.
  */
 final class VectorSimilarityBulkScorer extends BulkScorer {
 
@@ -53,6 +53,7 @@ final class VectorSimilarityBulkScorer extends BulkScorer {
   @Override
   public int score(LeafCollector collector, Bits acceptDocs, int min, int max) throws IOException {
     collector.setScorer(score);
+    DocIdSetIterator competitive = collector.competitiveIterator();
     int doc = matches.docID();
     if (doc < min) {
       doc = matches.advance(min);
@@ -60,12 +61,21 @@ final class VectorSimilarityBulkScorer extends BulkScorer {
     VectorSimilarity similarity = queryVector.similarity();
     while (doc < max) {
       int count = 0;
-      for (; doc < max && count < BATCH; doc = matches.nextDoc()) {
+      while (doc < max && count < BATCH) {
+        if (competitive != null) {
+          int next = competitive.docID() < doc ? competitive.advance(doc) : competitive.docID();
+          if (next > doc) {
+            // Not competitive: skip to the next document that is, but not past this window.
+            doc = matches.advance(Math.min(next, max));
+            continue;
+          }
+        }
         if (acceptDocs == null || acceptDocs.get(doc)) {
           docs[count] = doc;
           offsets[count] = vectors.valueOffset();
           count++;
         }
+        doc = matches.nextDoc();
       }
       queryVector.similarities(mapped, storedLength, offsets, count, similarities);
       for (int i = 0; i < count; i++) {

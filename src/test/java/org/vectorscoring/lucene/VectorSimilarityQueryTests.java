@@ -27,8 +27,10 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.tests.search.QueryUtils;
 import org.apache.lucene.tests.util.LuceneTestCase;
+import org.apache.lucene.util.BitSetIterator;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.FixedBitSet;
 import org.vectorscoring.kernel.TestKernels;
 import org.vectorscoring.kernel.VectorKernel;
 
@@ -254,8 +256,23 @@ public class VectorSimilarityQueryTests extends LuceneTestCase {
                 oneByOne.put(doc, scorer.score());
               }
             }
+            // A sort on a field whose queue is full rules documents out through the collector's competitive iterator;
+            // a bulk scorer (ours, or Lucene's default one) then collects only those it leaves in.
+            FixedBitSet competitive = null;
+            if (random().nextInt(3) == 0) {
+              competitive = new FixedBitSet(leaf.reader().maxDoc());
+              double density = random().nextDouble();
+              for (int doc = 0; doc < competitive.length(); doc++) {
+                if (random().nextDouble() < density) {
+                  competitive.set(doc);
+                }
+              }
+              FixedBitSet ruledIn = competitive;
+              oneByOne.keySet().removeIf(doc -> ruledIn.get(doc) == false);
+            }
             Map<Integer, Float> batched = new LinkedHashMap<>();
-            RecordingCollector collector = new RecordingCollector(batched);
+            RecordingCollector collector = new RecordingCollector(batched,
+                competitive == null ? null : new BitSetIterator(competitive, competitive.cardinality()));
             for (int min = 0; min < DocIdSetIterator.NO_MORE_DOCS; ) {
               int max = random().nextInt(4) == 0 ? DocIdSetIterator.NO_MORE_DOCS : min + 1 + random().nextInt(100);
               int next = bulk.score(collector, live, min, max);
@@ -264,20 +281,28 @@ public class VectorSimilarityQueryTests extends LuceneTestCase {
               assertTrue(next + " for [" + min + ", " + max + "), next collectable " + firstCollectable, next >= max && next <= firstCollectable);
               min = max;
             }
-            assertEquals(qv + " with filter " + filter + ", threshold " + threshold, oneByOne, batched);
+            assertEquals(qv + " with filter " + filter + ", threshold " + threshold + ", competitive " + (competitive != null),
+                oneByOne, batched);
           }
         }
       }
     }
   }
 
-  /** Records each collected document with its score. */
+  /** Records each collected document with its score; documents outside {@code competitive}, if any, need not be collected. */
   private static final class RecordingCollector implements LeafCollector {
     private final Map<Integer, Float> scores;
+    private final DocIdSetIterator competitive;
     private Scorable scorer;
 
-    RecordingCollector(Map<Integer, Float> scores) {
+    RecordingCollector(Map<Integer, Float> scores, DocIdSetIterator competitive) {
       this.scores = scores;
+      this.competitive = competitive;
+    }
+
+    @Override
+    public DocIdSetIterator competitiveIterator() {
+      return competitive;
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.opensearch.index.query.functionscore.ScoreFunctionBuilders;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.search.SearchHit;
 import org.opensearch.search.rescore.QueryRescorerBuilder;
+import org.opensearch.search.sort.SortOrder;
 import org.opensearch.test.OpenSearchIntegTestCase;
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 import org.vectorscoring.ReferenceScores;
@@ -120,6 +121,34 @@ public class VectorSearchIT extends OpenSearchIntegTestCase {
       Map<String, Double> constant = new HashMap<>();
       plain.forEach((id, s) -> constant.put(id, 1d));
       assertHitsMatch(search(QueryBuilders.constantScoreQuery(query)), constant);
+    }
+  }
+
+  /**
+   * Sorted on a numeric field, with a threshold: the top ranks among the documents above it, whether a shard scores in
+   * batches or one by one. (With this few documents Lucene's sort does not skip any; skipping through a collector's
+   * competitive iterator is tested in {@code VectorSimilarityQueryTests}.)
+   */
+  public void testSortedOnAFieldTheTopRanksAboveTheThreshold() throws IOException {
+    indexRandomDocuments(randomIntBetween(1, 4), randomReplicas());
+    ensureGreen(INDEX);
+    for (VectorSimilarity similarity : VectorSimilarity.values()) {
+      float[] q = randomQueryVector();
+      float threshold = ReferenceScores.thresholdAwayFrom(similarity, q, vectors.values(),
+          similarity == VectorSimilarity.L2 ? (float) Math.sqrt(dims / 1.5) : 0.05f);
+      int size = randomIntBetween(1, 10);
+      List<String> expected = new ArrayList<>(expectedScores(similarity, q, null, threshold, 1f).keySet());
+      expected.sort((a, b) -> ranks.get(b) - ranks.get(a));
+      expected = expected.subList(0, Math.min(size, expected.size()));
+      SearchResponse response = client().prepareSearch(INDEX)
+          .setQuery(new VectorSimilarityQueryBuilder("v", q).similarity(similarity).minSimilarity(threshold))
+          .addSort("rank", SortOrder.DESC).setSize(size).setTrackTotalHits(false).get();
+      assertEquals(0, response.getFailedShards());
+      List<String> ids = new ArrayList<>();
+      for (SearchHit hit : response.getHits().getHits()) {
+        ids.add(hit.getId());
+      }
+      assertEquals(similarity + " above " + threshold, expected, ids);
     }
   }
 
