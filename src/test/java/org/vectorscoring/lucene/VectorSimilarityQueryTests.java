@@ -2,6 +2,22 @@ package org.vectorscoring.lucene;
 
 import org.vectorscoring.ReferenceScores;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.LongField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LogDocMergePolicy;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortedNumericSelector;
+import org.apache.lucene.search.TopFieldCollectorManager;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.MMapDirectory;
+import org.apache.lucene.tests.util.TestUtil;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -283,6 +299,65 @@ public class VectorSimilarityQueryTests extends LuceneTestCase {
             }
             assertEquals(qv + " with filter " + filter + ", threshold " + threshold + ", competitive " + (competitive != null),
                 oneByOne, batched);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Sorted on a field whose top hits are full early, Lucene's sort hands the collector a competitive iterator: far
+   * fewer vectors are then scored than match, in batches as one by one, and the hits are still the lowest ranks above
+   * the threshold.
+   */
+  public void testASortOnAFieldSkipsTheDocumentsItRulesOut() throws IOException {
+    int dims = 1 + random().nextInt(24);
+    int docs = 3000 + random().nextInt(3000);
+    List<float[]> vectors = new ArrayList<>();
+    IndexWriterConfig config = new IndexWriterConfig().setMergePolicy(new LogDocMergePolicy())
+        .setCodec(new DenseVectorCodec(TestUtil.getDefaultCodec(), VectorIndexFixture.FIELD::equals));
+    try (Directory dir = new MMapDirectory(createTempDir("sorted"))) {
+      try (IndexWriter writer = new IndexWriter(dir, config)) {
+        for (int i = 0; i < docs; i++) {
+          float[] v = VectorIndexFixture.randomVector(random(), dims);
+          vectors.add(v);
+          Document doc = new Document();
+          doc.add(new DenseVectorField(VectorIndexFixture.FIELD, v));
+          // Ranks rise with indexing order: once ten hits are in, every later document is out of the running.
+          doc.add(new LongField("rank", i, Field.Store.YES));
+          writer.addDocument(doc);
+        }
+        writer.forceMerge(1);
+      }
+      try (DirectoryReader reader = DirectoryReader.open(dir)) {
+        IndexSearcher searcher = new IndexSearcher(reader);
+        searcher.setQueryCache(null);
+        Sort byRank = new Sort(LongField.newSortField("rank", false, SortedNumericSelector.Type.MIN));
+        for (VectorSimilarity similarity : VectorSimilarity.values()) {
+          for (VectorKernel kernel : kernels()) {
+            float[] q = VectorIndexFixture.randomVector(random(), dims);
+            float threshold = ReferenceScores.thresholdAwayFrom(similarity, q, vectors,
+                similarity == VectorSimilarity.L2 ? (float) Math.sqrt(dims / 1.5) : 0f);
+            List<Long> expected = new ArrayList<>();
+            for (int i = 0; i < docs && expected.size() < 10; i++) {
+              double s = ReferenceScores.similarity(similarity, q, vectors.get(i));
+              if (similarity == VectorSimilarity.L2 ? s <= threshold : s >= threshold) {
+                expected.add((long) i);
+              }
+            }
+            LongAdder scored = new LongAdder();
+            Query query = new VectorSimilarityQuery(new QueryVector(VectorIndexFixture.FIELD, q, similarity, kernel, scored), null, threshold);
+            boolean batches = kernel == VectorKernel.panamaOrNull();
+            assertEquals(batches, searcher.createWeight(searcher.rewrite(query), ScoreMode.TOP_DOCS, 1f)
+                .scorerSupplier(reader.leaves().get(0)).bulkScorer() instanceof VectorSimilarityBulkScorer);
+            scored.reset();
+            TopDocs top = searcher.search(query, new TopFieldCollectorManager(byRank, 10, null, 1));
+            List<Long> ranks = new ArrayList<>();
+            for (ScoreDoc hit : top.scoreDocs) {
+              ranks.add(searcher.storedFields().document(hit.doc).getField("rank").numericValue().longValue());
+            }
+            assertEquals(similarity + " above " + threshold + ", " + kernel, expected, ranks);
+            assertTrue(scored.sum() + " of " + docs + " scored", scored.sum() < docs / 2);
           }
         }
       }
