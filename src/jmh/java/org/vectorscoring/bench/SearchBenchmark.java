@@ -121,7 +121,12 @@ public class SearchBenchmark {
       QueryVector luceneVector = new QueryVector("v", q, VectorSimilarity.COSINE, VectorKernel.best());
       luceneAll = new VectorSimilarityQuery(luceneVector);
       luceneTenPercent = new VectorSimilarityQuery(luceneVector, new TermQuery(new Term("tag", BenchCorpus.FILTER_TAG)), null);
-      check();
+      try {
+        check();
+      } catch (RuntimeException e) {
+        tearDown();
+        throw e;
+      }
     }
 
     private void build(Client client) throws IOException {
@@ -188,12 +193,13 @@ public class SearchBenchmark {
       }
     }
 
-    /** The request and the query on the shard's own searcher must score the same top 10, bit for bit. */
+    /** The request and the query on the shard's own searcher must find the same top 10 with the same scores, bit for bit. */
     private static void sameTopDocuments(SearchResponse response, TopDocs shard) {
       SearchHit[] hits = response.getHits().getHits();
       boolean same = hits.length == shard.scoreDocs.length;
+      // One shard of one segment: the hits' Lucene doc ids are the shard searcher's.
       for (int i = 0; same && i < hits.length; i++) {
-        same = Float.compare(hits[i].getScore(), shard.scoreDocs[i].score) == 0;
+        same = hits[i].docId() == shard.scoreDocs[i].doc && Float.compare(hits[i].getScore(), shard.scoreDocs[i].score) == 0;
       }
       if (same == false) {
         throw new IllegalStateException("the request and the shard's searcher disagree on the top 10: " + Arrays.toString(hits)
@@ -227,8 +233,13 @@ public class SearchBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-      shardSearcher.close();
-      node.close();
+      try {
+        if (shardSearcher != null) {
+          shardSearcher.close();
+        }
+      } finally {
+        node.close();
+      }
     }
   }
 

@@ -13,7 +13,9 @@ import org.apache.lucene.util.Bits;
  * them to the collector. Reading scattered vectors four at a time overlaps their cache misses (a random 10% filter
  * costs about 0.7× the one-by-one read), and iterating, counting and collecting leave the loop that reads vectors.
  * Scores are bit for bit the scorer's. Documents a collector's competitive iterator rules out (a sort on a field
- * whose queue is full) are skipped before their vectors are read, as Lucene's default bulk scorer skips them.
+ * whose queue is full) are skipped before their vectors are read, as Lucene's default bulk scorer skips them; since the
+ * iterator is consulted while a batch is gathered, documents it rules out meanwhile are still scored, at most a batch's
+ * worth per change.
  */
 final class VectorSimilarityBulkScorer extends BulkScorer {
 

@@ -347,7 +347,8 @@ public class VectorSimilarityQueryTests extends LuceneTestCase {
             }
             LongAdder scored = new LongAdder();
             Query query = new VectorSimilarityQuery(new QueryVector(VectorIndexFixture.FIELD, q, similarity, kernel, scored), null, threshold);
-            boolean batches = kernel == VectorKernel.panamaOrNull();
+            BinaryDocValues values = reader.leaves().get(0).reader().getBinaryDocValues(VectorIndexFixture.FIELD);
+            boolean batches = values instanceof StoredVectorDocValues stored && stored.mapped(kernel) != null;
             assertEquals(batches, searcher.createWeight(searcher.rewrite(query), ScoreMode.TOP_DOCS, 1f)
                 .scorerSupplier(reader.leaves().get(0)).bulkScorer() instanceof VectorSimilarityBulkScorer);
             scored.reset();
@@ -357,6 +358,11 @@ public class VectorSimilarityQueryTests extends LuceneTestCase {
               ranks.add(searcher.storedFields().document(hit.doc).getField("rank").numericValue().longValue());
             }
             assertEquals(similarity + " above " + threshold + ", " + kernel, expected, ranks);
+            // Lucene's sort starts skipping once its ten hits are in, and only where the points left competitive are
+            // under an eighth of the segment: ten matches among the first few hundred documents (about half of them
+            // match at these thresholds).
+            assertEquals(10, expected.size());
+            assertTrue("the tenth match is document " + expected.get(9), expected.get(9) < docs / 16);
             assertTrue(scored.sum() + " of " + docs + " scored", scored.sum() < docs / 2);
           }
         }
@@ -364,7 +370,7 @@ public class VectorSimilarityQueryTests extends LuceneTestCase {
     }
   }
 
-  /** Records each collected document with its score; documents outside {@code competitive}, if any, need not be collected. */
+  /** Records each collected document with its score, and offers {@code competitive}, if any, as its competitive iterator. */
   private static final class RecordingCollector implements LeafCollector {
     private final Map<Integer, Float> scores;
     private final DocIdSetIterator competitive;

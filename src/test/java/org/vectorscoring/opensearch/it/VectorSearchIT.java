@@ -126,7 +126,7 @@ public class VectorSearchIT extends OpenSearchIntegTestCase {
 
   /**
    * Sorted on a numeric field, with a threshold: the top ranks among the documents above it, whether a shard scores in
-   * batches or one by one. (With this few documents Lucene's sort does not skip any; skipping through a collector's
+   * batches or one by one. (With this few documents Lucene's sort rarely skips any; skipping through a collector's
    * competitive iterator is tested in {@code VectorSimilarityQueryTests}.)
    */
   public void testSortedOnAFieldTheTopRanksAboveTheThreshold() throws IOException {
