@@ -38,7 +38,7 @@ import org.vectorscoring.lucene.StoredVectorFormat;
 // to scalar loops; the heap holds the largest data set (100,000 x 1536 floats, 615 MB) with room to spare.
 // Serial GC copies the float[][] rows in index order, so they stream like the byte[]: G1 left them scattered,
 // and the same kernel read them 1.3-1.4x slower at 768 dims x 100,000 (23-25 ms against 17.7-18 ms).
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g", "-XX:+UseSerialGC"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC"})
 public class KernelBenchmark {
 
   private static final VectorKernel SIMD = VectorKernel.panamaOrNull();

@@ -58,7 +58,7 @@ import org.vectorscoring.opensearch.query.VectorSimilarityQueryBuilder;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 public class SearchBenchmark {
 
   /** The node, its index (built by the first fork that needs it, kept for the others) and the nine searches. */

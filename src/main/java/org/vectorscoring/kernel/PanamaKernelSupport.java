@@ -186,7 +186,7 @@ final class PanamaKernelSupport implements KernelSupport {
 
   @Override
   public long dotProductsScratchBytes(int n, int m, int dims) {
-    return PanamaMatrixProduct.scratchBytes(n, m, dims);
+    return matrixProduct.scratchBytes(n, m, dims);
   }
 
   /**

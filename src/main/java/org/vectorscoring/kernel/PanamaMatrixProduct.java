@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * All dot products between two sets of vectors ({@code A·Bᵀ}) the way BLAS libraries compute a matrix product: the
- * vectors are copied into small dimension-major "packed" panels that stay in the L1 and L2 caches, and a register
+ * vectors are copied into small dimension-major "packed" panels that stay in the L2 cache, and a register
  * micro-kernel broadcasts one element of a row against two vectors of columns, keeping a 4 × 2-vector tile of
  * results in registers. Dot products reduced across lanes, four rows by four columns, re-read every column from L3
  * once per four rows and reached 0.4× of OpenBLAS here; this layout needs no lane reduction at all.
@@ -28,18 +28,28 @@ final class PanamaMatrixProduct {
   /** Columns of a register tile: two vectors' worth. */
   static final int NR = 2 * LANES;
   /**
-   * Most dimensions per pass: a packed column panel (KC × NR floats) takes 24 KB of a 32 KB L1, leaving room for the
-   * rows streaming past it: 384 at 256 bits. 256 (a 16 KB panel, three passes over 768 dims) was 4-8% slower, the
-   * extra pass rewriting the output; one pass over all 768 dims (48 KB from L2) was 3-7% slower for n × n.
+   * Most dimensions per pass. 768 dims in one pass (a 48 KB column panel read from L2, AVX2) beat two passes of 384
+   * (a 24 KB panel held in L1) by 4-9 % at 768 and 1000 dims and 8 % at 1536 in same-JVM runs beside OpenBLAS: the
+   * panel streams from L2 fast enough, and every extra pass stores and reloads a tile of sums. 256 was slower again.
    */
-  static final int KC = 24 * 1024 / (NR * Float.BYTES);
-  /** Rows per packed block: MC × KC floats (108 KB at 384 dims) stay in L2 while every column panel passes by. */
+  static final int KC = 768;
+  /** Rows per packed block: MC × KC floats (216 KB at 768 dims) stay in L2 while every column panel passes by. */
   static final int MC = 18 * MR;
 
+  /** Most partial sums kept between passes by default: 16 MB, 4000 rows of 1000 columns. */
+  static final int PARTIAL_FLOATS = 1 << 22;
+
   private final boolean useFma;
+  private final int partialFloats;
 
   PanamaMatrixProduct(boolean useFma) {
+    this(useFma, PARTIAL_FLOATS);
+  }
+
+  /** With at most {@code partialFloats} partial sums kept between passes (tests use few, to split rows in groups). */
+  PanamaMatrixProduct(boolean useFma, int partialFloats) {
     this.useFma = useFma;
+    this.partialFloats = partialFloats;
   }
 
   /** {@code out[i][j] = a[i] · b[j]}; when {@code symmetric} ({@code a == b}) tiles below the diagonal are mirrored. */
@@ -56,23 +66,31 @@ final class PanamaMatrixProduct {
       return;
     }
     int chunk = chunk(dims);
+    int passes = (dims + chunk - 1) / chunk;
+    int groupRows = passes == 1 ? n : groupRows(m);
     float[] packedB = new float[roundUp(m, NR) * chunk];
     float[] packedA = new float[MC * chunk];
     float[] zeros = new float[dims];
+    float[] partial = passes == 1 ? null : new float[Math.min(roundUp(n, MR), groupRows) * roundUp(m, NR)];
     float[] edge = new float[MR * NR];
-    for (int k0 = 0; k0 < dims; k0 += chunk) {
-      int kc = Math.min(chunk, dims - k0);
-      boolean first = k0 == 0;
-      pack(b, 0, m, k0, kc, NR, packedB, zeros);
-      for (int i0 = 0; i0 < n; i0 += MC) {
-        int mc = Math.min(MC, n - i0);
-        pack(a, i0, mc, k0, kc, MR, packedA, zeros);
-        for (int j = 0; j < m; j += NR) {
-          for (int i = i0; i < i0 + mc; i += MR) {
-            if (symmetric && j + NR <= i) {
-              continue; // entirely below the diagonal: mirrored at the end
+    for (int g0 = 0; g0 < n; g0 += groupRows) {
+      int gEnd = Math.min(n, g0 + groupRows);
+      for (int pass = 0, k0 = 0; k0 < dims; pass++, k0 += chunk) {
+        int kc = Math.min(chunk, dims - k0);
+        Pass kind = passes == 1 ? Pass.ONLY : pass == 0 ? Pass.FIRST : pass == passes - 1 ? Pass.LAST : Pass.MIDDLE;
+        pack(b, 0, m, k0, kc, NR, packedB, zeros);
+        int at = 0; // where this tile's partial sums go: every pass visits the group's tiles in the same order
+        for (int i0 = g0; i0 < gEnd; i0 += MC) {
+          int mc = Math.min(MC, gEnd - i0);
+          pack(a, i0, mc, k0, kc, MR, packedA, zeros);
+          for (int j = 0; j < m; j += NR) {
+            for (int i = i0; i < i0 + mc; i += MR) {
+              if (symmetric && j + NR <= i) {
+                continue; // entirely below the diagonal: mirrored at the end
+              }
+              tile(packedA, (i - i0) * kc, packedB, j * kc, kc, out, i, j, n, m, kind, partial, at, edge);
+              at += MR * NR;
             }
-            tile(packedA, (i - i0) * kc, packedB, j * kc, kc, out, i, j, n, m, first, edge);
           }
         }
       }
@@ -101,16 +119,26 @@ final class PanamaMatrixProduct {
     }
   }
 
-  /** Dimensions per pass: at most {@link #KC}, the passes as even as possible (1000 dims: 334, 334, 332). */
+  /** Dimensions per pass: at most {@link #KC}, the passes as even as possible (1536 dims: 768, 768; 1000: 500, 500). */
   static int chunk(int dims) {
     int passes = Math.max(1, (dims + KC - 1) / KC);
     return (dims + passes - 1) / passes;
   }
 
   /** Bytes of the working copies {@link #multiply} allocates for an {@code n × m} product of {@code dims}. */
-  static long scratchBytes(int n, int m, int dims) {
+  long scratchBytes(int n, int m, int dims) {
     long kc = chunk(dims);
-    return Float.BYTES * ((long) roundUp(m, NR) * kc + MC * kc + dims + MR * NR);
+    long partial = kc < dims ? (long) Math.min(roundUp(n, MR), groupRows(m)) * roundUp(m, NR) : 0;
+    return Float.BYTES * ((long) roundUp(m, NR) * kc + MC * kc + dims + partial + MR * NR);
+  }
+
+  /**
+   * Rows whose partial sums are kept between passes at once (an MR × NR tile of sums for each tile of the result):
+   * as many blocks as {@link #partialFloats} hold, at least one. Larger products go group by group, each packing the
+   * columns again.
+   */
+  private int groupRows(int m) {
+    return Math.max(MC, partialFloats / roundUp(m, NR) / MC * MC);
   }
 
   /**
@@ -141,12 +169,27 @@ final class PanamaMatrixProduct {
     return index < count ? vectors[from + index] : zeros;
   }
 
+  /** What a pass over one chunk of dimensions does with a tile's sums. */
+  private enum Pass {
+    /** The only pass: the sums are the results. */
+    ONLY,
+    /** The first of several: the sums go to the partial buffer. */
+    FIRST,
+    /** Neither first nor last: adds the partial sums and puts them back. */
+    MIDDLE,
+    /** The last of several: adds the partial sums and stores the results. */
+    LAST
+  }
+
   /**
-   * The register tile: rows [i, i + MR) × columns [j, j + NR) over one chunk of {@code kc} dimensions, stored into
-   * {@code out} on the first chunk and added to it on the next ones (through {@code edge} where the tile overhangs).
+   * The register tile: rows [i, i + MR) × columns [j, j + NR) over one chunk of {@code kc} dimensions. Sums carried
+   * between passes go to {@code partial} at {@code at}, MR × NR floats in tile order, rather than to {@code out}: read
+   * back from the result's rows (lines scattered over 4 MB at 1000 × 1000), they missed the caches at the end of every
+   * tile, and the adding pass cost 10 % of a two-pass product; read back in the order they were written, the hardware
+   * prefetcher has them ready (1-3 % faster at 1536 dims, 4-5 % with the earlier passes of 384 dims).
    */
   private void tile(float[] pa, int aAt, float[] pb, int bAt, int kc, float[][] out, int i, int j, int n, int m,
-      boolean first, float[] edge) {
+      Pass kind, float[] partial, int at, float[] edge) {
     FloatVector c00 = FloatVector.zero(FLOATS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     FloatVector c30 = c00, c31 = c00;
     for (int k = 0; k < kc; k++, aAt += MR, bAt += NR) {
@@ -165,37 +208,44 @@ final class PanamaMatrixProduct {
       c30 = fma(x, b0, c30);
       c31 = fma(x, b1, c31);
     }
-    if (i + MR <= n && j + NR <= m) {
-      store(c00, c01, out[i], j, first);
-      store(c10, c11, out[i + 1], j, first);
-      store(c20, c21, out[i + 2], j, first);
-      store(c30, c31, out[i + 3], j, first);
+    if (kind == Pass.MIDDLE || kind == Pass.LAST) {
+      c00 = c00.add(FloatVector.fromArray(FLOATS, partial, at));
+      c01 = c01.add(FloatVector.fromArray(FLOATS, partial, at + LANES));
+      c10 = c10.add(FloatVector.fromArray(FLOATS, partial, at + NR));
+      c11 = c11.add(FloatVector.fromArray(FLOATS, partial, at + NR + LANES));
+      c20 = c20.add(FloatVector.fromArray(FLOATS, partial, at + 2 * NR));
+      c21 = c21.add(FloatVector.fromArray(FLOATS, partial, at + 2 * NR + LANES));
+      c30 = c30.add(FloatVector.fromArray(FLOATS, partial, at + 3 * NR));
+      c31 = c31.add(FloatVector.fromArray(FLOATS, partial, at + 3 * NR + LANES));
+    }
+    boolean whole = i + MR <= n && j + NR <= m;
+    float[] target = kind == Pass.FIRST || kind == Pass.MIDDLE ? partial : whole ? null : edge;
+    int to = target == partial ? at : 0;
+    if (target == null) {
+      c00.intoArray(out[i], j);
+      c01.intoArray(out[i], j + LANES);
+      c10.intoArray(out[i + 1], j);
+      c11.intoArray(out[i + 1], j + LANES);
+      c20.intoArray(out[i + 2], j);
+      c21.intoArray(out[i + 2], j + LANES);
+      c30.intoArray(out[i + 3], j);
+      c31.intoArray(out[i + 3], j + LANES);
       return;
     }
-    // The overhanging tile goes through a buffer; stored one by one, as an array of vectors would box them all.
-    c00.intoArray(edge, 0);
-    c01.intoArray(edge, LANES);
-    c10.intoArray(edge, NR);
-    c11.intoArray(edge, NR + LANES);
-    c20.intoArray(edge, 2 * NR);
-    c21.intoArray(edge, 2 * NR + LANES);
-    c30.intoArray(edge, 3 * NR);
-    c31.intoArray(edge, 3 * NR + LANES);
-    for (int r = 0; r < MR && i + r < n; r++) {
-      for (int c = 0; c < NR && j + c < m; c++) {
-        float value = edge[r * NR + c];
-        out[i + r][j + c] = first ? value : out[i + r][j + c] + value;
+    // Stored one by one: an array of vectors would box them all.
+    c00.intoArray(target, to);
+    c01.intoArray(target, to + LANES);
+    c10.intoArray(target, to + NR);
+    c11.intoArray(target, to + NR + LANES);
+    c20.intoArray(target, to + 2 * NR);
+    c21.intoArray(target, to + 2 * NR + LANES);
+    c30.intoArray(target, to + 3 * NR);
+    c31.intoArray(target, to + 3 * NR + LANES);
+    if (target == edge) { // the tile overhangs the result: copy the part inside
+      for (int r = 0; r < MR && i + r < n; r++) {
+        System.arraycopy(edge, r * NR, out[i + r], j, Math.min(NR, m - j));
       }
     }
-  }
-
-  private static void store(FloatVector left, FloatVector right, float[] row, int j, boolean first) {
-    if (first == false) {
-      left = left.add(FloatVector.fromArray(FLOATS, row, j));
-      right = right.add(FloatVector.fromArray(FLOATS, row, j + LANES));
-    }
-    left.intoArray(row, j);
-    right.intoArray(row, j + LANES);
   }
 
   private FloatVector fma(FloatVector a, FloatVector b, FloatVector acc) {

@@ -179,6 +179,33 @@ public class VectorKernelTests extends LuceneTestCase {
     }
   }
 
+  /**
+   * Products of several passes keep their partial sums for a bounded number of rows at a time; with the bound set low,
+   * the rows go in groups of one block, which must give the same bits as one group, and the right values.
+   */
+  public void testRowGroupsGiveTheSameBitsAsOneGroup() {
+    assumeTrue("the Panama kernel is not available", VectorKernel.panamaOrNull() != null);
+    for (int iter = 0; iter < 3; iter++) {
+      int dims = PanamaMatrixProduct.KC + 1 + random().nextInt(2 * PanamaMatrixProduct.KC); // two or three passes
+      int n = PanamaMatrixProduct.MC + 1 + random().nextInt(2 * PanamaMatrixProduct.MC);
+      float[][] a = randomMatrix(n, dims);
+      float[][] b = random().nextBoolean() ? a : randomMatrix(1 + random().nextInt(40), dims);
+      int m = b.length;
+      PanamaMatrixProduct grouped = new PanamaMatrixProduct(true, 1); // groups of one block of rows
+      PanamaMatrixProduct whole = new PanamaMatrixProduct(true);
+      assertTrue("groups keep fewer partial sums", grouped.scratchBytes(n, m, dims) < whole.scratchBytes(n, m, dims));
+      float[][] expected = new float[n][m];
+      float[][] actual = new float[n][m];
+      whole.multiply(a, b, expected, dims, a == b);
+      grouped.multiply(a, b, actual, dims, a == b);
+      for (int i = 0; i < n; i++) {
+        assertArrayEquals("row " + i + " of " + n + "x" + m + "x" + dims, expected[i], actual[i], 0f);
+        int j = random().nextInt(m);
+        assertClose("[" + i + "][" + j + "]", referenceDot(a[i], b[j]), actual[i][j], sumAbsProducts(a[i], b[j]), dims);
+      }
+    }
+  }
+
   public void testEmptyMatricesAndZeroDimensions() {
     for (VectorKernel kernel : kernels()) {
       int rows = random().nextInt(5);
