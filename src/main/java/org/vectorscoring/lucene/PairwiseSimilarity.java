@@ -38,7 +38,7 @@ public final class PairwiseSimilarity {
           for (int j = 0; j < out[i].length; j++) {
             out[i][j] = Math.max(-1f, Math.min(1f, out[i][j]));
           }
-          if (a == b && VectorKernel.squaredNorm(a[i]) != 0d) {
+          if (a == b && isZero(a[i]) == false) {
             out[i][i] = 1f;
           }
         }
@@ -103,5 +103,15 @@ public final class PairwiseSimilarity {
       }
     }
     return out;
+  }
+
+  /** Whether every element is 0, which is what a zero sum of squares means: no non-zero float squares to 0 in double. */
+  private static boolean isZero(float[] v) {
+    for (float x : v) {
+      if (x != 0f) {
+        return false;
+      }
+    }
+    return true;
   }
 }

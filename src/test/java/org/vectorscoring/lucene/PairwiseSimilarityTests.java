@@ -57,9 +57,11 @@ public class PairwiseSimilarityTests extends LuceneTestCase {
 
   public void testSquareMatrixIsSymmetricWithOnesOnTheDiagonal() {
     float[][] a = randomMatrix(1 + random().nextInt(20), 1 + random().nextInt(100));
+    int zero = random().nextInt(a.length);
+    a[zero] = new float[a[zero].length]; // cosine 0 with everything, itself included, as scikit-learn
     float[][] m = PairwiseSimilarity.pairwise(a, a, VectorSimilarity.COSINE);
     for (int i = 0; i < a.length; i++) {
-      assertEquals(1f, m[i][i], 0f);
+      assertEquals(i == zero ? 0f : 1f, m[i][i], 0f);
       for (int j = 0; j < a.length; j++) {
         assertEquals(m[i][j], m[j][i], 0f);
       }
