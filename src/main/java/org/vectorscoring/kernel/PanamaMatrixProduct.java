@@ -36,20 +36,26 @@ final class PanamaMatrixProduct {
   /** Rows per packed block: MC × KC floats (216 KB at 768 dims) stay in L2 while every column panel passes by. */
   static final int MC = 18 * MR;
 
-  /** Most partial sums kept between passes by default: 16 MB, 4000 rows of 1000 columns. */
-  static final int PARTIAL_FLOATS = 1 << 22;
+  /**
+   * Most floats of packed columns, and of partial sums kept between passes, held at once by default: 16 MB each (5456
+   * columns of 768 dims; the partial sums of 4104 rows of 1000 columns).
+   */
+  static final int BLOCK_FLOATS = 1 << 22;
 
   private final boolean useFma;
-  private final int partialFloats;
+  private final int blockFloats;
 
   PanamaMatrixProduct(boolean useFma) {
-    this(useFma, PARTIAL_FLOATS);
+    this(useFma, BLOCK_FLOATS);
   }
 
-  /** With at most {@code partialFloats} partial sums kept between passes (tests use few, to split rows in groups). */
-  PanamaMatrixProduct(boolean useFma, int partialFloats) {
+  /**
+   * With at most about {@code blockFloats} floats of packed columns and of partial sums at once (tests use few, to
+   * split the product into blocks of columns and groups of rows).
+   */
+  PanamaMatrixProduct(boolean useFma, int blockFloats) {
     this.useFma = useFma;
-    this.partialFloats = partialFloats;
+    this.blockFloats = blockFloats;
   }
 
   /** {@code out[i][j] = a[i] · b[j]}; when {@code symmetric} ({@code a == b}) tiles below the diagonal are mirrored. */
@@ -67,29 +73,33 @@ final class PanamaMatrixProduct {
     }
     int chunk = chunk(dims);
     int passes = (dims + chunk - 1) / chunk;
-    int groupRows = passes == 1 ? n : groupRows(m);
-    float[] packedB = new float[roundUp(m, NR) * chunk];
+    int blockColumns = Math.min(roundUp(m, NR), blockColumns(chunk));
+    int groupRows = passes == 1 ? n : groupRows(blockColumns);
+    float[] packedB = new float[blockColumns * chunk];
     float[] packedA = new float[MC * chunk];
     float[] zeros = new float[dims];
-    float[] partial = passes == 1 ? null : new float[Math.min(roundUp(n, MR), groupRows) * roundUp(m, NR)];
+    float[] partial = passes == 1 ? null : new float[Math.min(roundUp(n, MR), groupRows) * blockColumns];
     float[] edge = new float[MR * NR];
-    for (int g0 = 0; g0 < n; g0 += groupRows) {
-      int gEnd = Math.min(n, g0 + groupRows);
-      for (int pass = 0, k0 = 0; k0 < dims; pass++, k0 += chunk) {
-        int kc = Math.min(chunk, dims - k0);
-        Pass kind = passes == 1 ? Pass.ONLY : pass == 0 ? Pass.FIRST : pass == passes - 1 ? Pass.LAST : Pass.MIDDLE;
-        pack(b, 0, m, k0, kc, NR, packedB, zeros);
-        int at = 0; // where this tile's partial sums go: every pass visits the group's tiles in the same order
-        for (int i0 = g0; i0 < gEnd; i0 += MC) {
-          int mc = Math.min(MC, gEnd - i0);
-          pack(a, i0, mc, k0, kc, MR, packedA, zeros);
-          for (int j = 0; j < m; j += NR) {
-            for (int i = i0; i < i0 + mc; i += MR) {
-              if (symmetric && j + NR <= i) {
-                continue; // entirely below the diagonal: mirrored at the end
+    for (int j0 = 0; j0 < m; j0 += blockColumns) {
+      int jEnd = Math.min(m, j0 + blockColumns);
+      for (int g0 = 0; g0 < n; g0 += groupRows) {
+        int gEnd = Math.min(n, g0 + groupRows);
+        for (int pass = 0, k0 = 0; k0 < dims; pass++, k0 += chunk) {
+          int kc = Math.min(chunk, dims - k0);
+          Pass kind = passes == 1 ? Pass.ONLY : pass == 0 ? Pass.FIRST : pass == passes - 1 ? Pass.LAST : Pass.MIDDLE;
+          pack(b, j0, jEnd - j0, k0, kc, NR, packedB, zeros);
+          int at = 0; // where this tile's partial sums go: every pass visits the group's tiles in the same order
+          for (int i0 = g0; i0 < gEnd; i0 += MC) {
+            int mc = Math.min(MC, gEnd - i0);
+            pack(a, i0, mc, k0, kc, MR, packedA, zeros);
+            for (int j = j0; j < jEnd; j += NR) {
+              for (int i = i0; i < i0 + mc; i += MR) {
+                if (symmetric && j + NR <= i) {
+                  continue; // entirely below the diagonal: mirrored at the end
+                }
+                tile(packedA, (i - i0) * kc, packedB, (j - j0) * kc, kc, out, i, j, n, m, kind, partial, at, edge);
+                at += MR * NR;
               }
-              tile(packedA, (i - i0) * kc, packedB, j * kc, kc, out, i, j, n, m, kind, partial, at, edge);
-              at += MR * NR;
             }
           }
         }
@@ -127,18 +137,30 @@ final class PanamaMatrixProduct {
 
   /** Bytes of the working copies {@link #multiply} allocates for an {@code n × m} product of {@code dims}. */
   long scratchBytes(int n, int m, int dims) {
+    if (n == 0 || m == 0 || dims == 0) {
+      return 0;
+    }
     long kc = chunk(dims);
-    long partial = kc < dims ? (long) Math.min(roundUp(n, MR), groupRows(m)) * roundUp(m, NR) : 0;
-    return Float.BYTES * ((long) roundUp(m, NR) * kc + MC * kc + dims + partial + MR * NR);
+    int blockColumns = Math.min(roundUp(m, NR), blockColumns((int) kc));
+    long partial = kc < dims ? (long) Math.min(roundUp(n, MR), groupRows(blockColumns)) * blockColumns : 0;
+    return Float.BYTES * ((long) blockColumns * kc + MC * kc + dims + partial + MR * NR);
+  }
+
+  /**
+   * Columns packed at once: as many panels as {@link #blockFloats} hold, at least one. Products with more columns go
+   * block by block, each packing the rows again; an int-indexed panel of every column could not hold millions of them.
+   */
+  private int blockColumns(int chunk) {
+    return Math.max(NR, blockFloats / chunk / NR * NR);
   }
 
   /**
    * Rows whose partial sums are kept between passes at once (an MR × NR tile of sums for each tile of the result):
-   * as many blocks as {@link #partialFloats} hold, at least one. Larger products go group by group, each packing the
-   * columns again.
+   * as many blocks of rows as {@link #blockFloats} hold, at least one. Larger products go group by group, each packing
+   * the columns again.
    */
-  private int groupRows(int m) {
-    return Math.max(MC, partialFloats / roundUp(m, NR) / MC * MC);
+  private int groupRows(int columns) {
+    return Math.max(MC, blockFloats / columns / MC * MC);
   }
 
   /**

@@ -180,28 +180,36 @@ public class VectorKernelTests extends LuceneTestCase {
   }
 
   /**
-   * Products of several passes keep their partial sums for a bounded number of rows at a time; with the bound set low,
-   * the rows go in groups of one block, which must give the same bits as one group, and the right values.
+   * Products hold a bounded number of packed columns, and of partial sums between passes, at a time; with the bound set
+   * low they go in blocks of one panel of columns and groups of one block of rows, which must give the same bits as
+   * one block and one group, and the right values.
    */
-  public void testRowGroupsGiveTheSameBitsAsOneGroup() {
+  public void testColumnBlocksAndRowGroupsGiveTheSameBits() {
     assumeTrue("the Panama kernel is not available", VectorKernel.panamaOrNull() != null);
-    for (int iter = 0; iter < 3; iter++) {
-      int dims = PanamaMatrixProduct.KC + 1 + random().nextInt(2 * PanamaMatrixProduct.KC); // two or three passes
+    for (int iter = 0; iter < 4; iter++) {
+      // One pass half the time (column blocks alone), two or three passes otherwise (row groups too).
+      int dims = random().nextBoolean() ? 1 + random().nextInt(PanamaMatrixProduct.KC)
+          : PanamaMatrixProduct.KC + 1 + random().nextInt(2 * PanamaMatrixProduct.KC);
       int n = PanamaMatrixProduct.MC + 1 + random().nextInt(2 * PanamaMatrixProduct.MC);
       float[][] a = randomMatrix(n, dims);
-      float[][] b = random().nextBoolean() ? a : randomMatrix(1 + random().nextInt(40), dims);
+      float[][] b = random().nextBoolean() ? a : randomMatrix(1 + random().nextInt(60), dims);
       int m = b.length;
-      PanamaMatrixProduct grouped = new PanamaMatrixProduct(true, 1); // groups of one block of rows
+      PanamaMatrixProduct blocked = new PanamaMatrixProduct(true, 1); // one panel of columns, one block of rows
       PanamaMatrixProduct whole = new PanamaMatrixProduct(true);
-      assertTrue("groups keep fewer partial sums", grouped.scratchBytes(n, m, dims) < whole.scratchBytes(n, m, dims));
+      String shape = n + "x" + m + "x" + dims;
+      long fewer = blocked.scratchBytes(n, m, dims);
+      long all = whole.scratchBytes(n, m, dims);
+      assertTrue(shape + ": blocks keep fewer floats", m > PanamaMatrixProduct.NR || dims > PanamaMatrixProduct.KC ? fewer < all
+          : fewer == all);
       float[][] expected = new float[n][m];
       float[][] actual = new float[n][m];
       whole.multiply(a, b, expected, dims, a == b);
-      grouped.multiply(a, b, actual, dims, a == b);
+      blocked.multiply(a, b, actual, dims, a == b);
       for (int i = 0; i < n; i++) {
-        assertArrayEquals("row " + i + " of " + n + "x" + m + "x" + dims, expected[i], actual[i], 0f);
+        assertArrayEquals("row " + i + " of " + shape, expected[i], actual[i], 0f);
         int j = random().nextInt(m);
-        assertClose("[" + i + "][" + j + "]", referenceDot(a[i], b[j]), actual[i][j], sumAbsProducts(a[i], b[j]), dims);
+        assertClose("[" + i + "][" + j + "] of " + shape, referenceDot(a[i], b[j]), actual[i][j], sumAbsProducts(a[i], b[j]),
+            dims);
       }
     }
   }
